@@ -24,6 +24,9 @@ pub enum CallbackArg {
     Named(CallbackPosition),
     /// A 0-based argument index; negative counts from the end (-1 = last).
     Index(i32),
+    /// Functions held by these properties of an object-literal argument
+    /// (`consumer.run({ eachMessage })`, `server.route({ handler })`).
+    Properties { properties: Vec<String> },
     #[default]
     #[serde(skip)]
     Unset,
@@ -89,9 +92,10 @@ pub struct Type {
     /// Calling the value itself (`express()`, `setTimeout(fn)`, `getRawBody(req, cb)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<Function>,
-    /// `new Value(…)` gives an instance of this type.
+    /// `new Value(…)`: its `returns` is the instance type; it may also be a
+    /// rupture point (`new Worker(queue, handler)`).
     #[serde(default, rename = "new", skip_serializing_if = "Option::is_none")]
-    pub construct: Option<String>,
+    pub construct: Option<Function>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub methods: BTreeMap<String, Function>,
     /// Properties holding values of other types (`express.Router`, `http.Server`).
@@ -215,8 +219,8 @@ impl Catalog {
         self.find_in_type(ty, &mut |t| t.call.as_ref())
     }
 
-    pub fn construct(&self, ty: &str) -> Option<&str> {
-        self.find_in_type(ty, &mut |t| t.construct.as_deref())
+    pub fn construct(&self, ty: &str) -> Option<&Function> {
+        self.find_in_type(ty, &mut |t| t.construct.as_ref())
     }
 
     fn find_in_type<'a, T: ?Sized>(
@@ -294,13 +298,13 @@ mod tests {
             assert!(known(t), "global {g} names unknown type {t}");
         }
         for (name, ty) in &catalog.types {
-            let fns = ty.methods.values().chain(ty.call.iter());
+            let fns = ty.methods.values().chain(ty.call.iter()).chain(ty.construct.iter());
             for f in fns {
                 if let Some(r) = &f.returns {
                     assert!(known(r), "{name}: returns unknown type {r}");
                 }
             }
-            for r in ty.properties.values().chain(ty.construct.iter()).chain(ty.extends.iter()) {
+            for r in ty.properties.values().chain(ty.extends.iter()) {
                 assert!(known(r), "{name}: refers to unknown type {r}");
             }
         }
