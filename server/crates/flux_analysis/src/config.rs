@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn malformed_json_is_located() {
         let err = Config::parse("{\n  \"ignore\": [\"a\",]\n}").unwrap_err();
-        assert_eq!((err.line, err.column), (2, 19));
+        assert_eq!((err.line, err.column), (2, 18)); // the `]` after the trailing comma
     }
 
     #[test]
