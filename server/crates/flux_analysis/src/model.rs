@@ -327,4 +327,6 @@ pub struct FileAnalysis {
     pub findings: Vec<Finding>,
     /// ERROR / MISSING nodes: the analysis went on around them.
     pub syntax_errors: Vec<TextRange>,
+    /// The file's `flux-ignore` comments, with what each suppressed.
+    pub suppressions: Vec<crate::Suppression>,
 }
