@@ -445,7 +445,9 @@ fn callbacks<'t>(
                 }
                 let value = Value::Object { file, node: obj };
                 for p in properties {
-                    if let Value::Func { file: ff, node } = program.member(&value, p, 16) {
+                    // dotted paths reach nested options (`{ options: { handler } }`)
+                    let held = p.split('.').fold(value.clone(), |v, seg| program.member(&v, seg, 16));
+                    if let Value::Func { file: ff, node } = held {
                         if let Some(fx) = program.files[ff].function_of(node) {
                             out.push((CallbackTarget::Unit(Unit { file: ff, func: Some(fx), segment: 0 }), node.byte_range()));
                         }
