@@ -136,7 +136,8 @@ impl<'t> Builder<'t> {
         if self.cursor.goto_first_child() {
             loop {
                 let n = self.cursor.node();
-                if !n.is_extra() {
+                // comments are extras; so are some ERROR nodes, which are kept
+                if !n.is_extra() || n.is_error() {
                     v.push((n, self.cursor.field_name()));
                 }
                 if !self.cursor.goto_next_sibling() {
@@ -235,6 +236,9 @@ impl<'t> Builder<'t> {
         path: Vec<PathStep>,
         write: bool,
     ) {
+        if n.is_missing() {
+            return;
+        }
         let name = self.text_of(n);
         let id = self.declare(target, name, kind, span(n), declarator, init, path);
         self.refs.push(RefBuild {
@@ -263,6 +267,9 @@ impl<'t> Builder<'t> {
         assign: Option<Span>,
         init: Option<Span>,
     ) {
+        if n.is_missing() {
+            return;
+        }
         self.refs.push(RefBuild {
             r: Reference {
                 name: self.text_of(n).to_string(),
