@@ -191,7 +191,13 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                     }
                 }
                 let start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
-                    let path = declaring.iter().find_map(|d| path_edges(pipeline, *d, f))?;
+                    // from the declaring fluxion, else from any file's main (cross-file registration)
+                    let mains = (0..pipeline.fluxions.len()).filter(|m| pipeline.fluxions[*m].unit.func.is_none());
+                    let path = declaring
+                        .iter()
+                        .copied()
+                        .chain(mains)
+                        .find_map(|d| path_edges(pipeline, d, f).filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream())))?;
                     let e = path.iter().find(|e| pipeline.edges[**e].is_stream())?;
                     let r = &pipeline.ruptures[pipeline.edges[*e].rupture];
                     Some((r.file, r.callee_range.clone(), r.callee.clone()))
@@ -256,7 +262,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         continue;
                     }
                     let read = uses.iter().find(|r| {
-                        !r.write
+                        !r.writes()
                             && r.fluxion != w.fluxion
                             && events.contains(&r.fluxion)
                             && reach(r.fluxion).get(&w.fluxion) == Some(&false)
@@ -287,8 +293,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 }
             }
 
-            // shared-state
-            if class == VariableClass::Share {
+            // shared-state (a value filled once per process forces nothing in practice)
+            let only_caching = uses
+                .iter()
+                .filter(|u| u.writes() && events.contains(&u.fluxion))
+                .all(|u| is_guarded(program, file, u, &name));
+            if class == VariableClass::Share && !only_caching {
                 let members: Vec<String> = events.iter().map(|f| format!("`{}`", pipeline.fluxions[*f].name)).collect();
                 let mut related: Vec<(FileIx, TextRange, String)> = Vec::new();
                 for f in &events {
@@ -315,7 +325,13 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             // upstream-mutation: a per-event object mutated by a continuation.
             if !startup_declared {
                 let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-                for u in uses.iter().filter(|u| u.mutation && !u.write && post_chain.contains(&u.fluxion)) {
+                // After an `await` the function keeps its own frame: only a
+                // callback boundary makes the object travel with a message.
+                let across_callback = |f: FlxIx| pipeline.fluxions[f].unit.func != decl_unit.func;
+                for u in uses
+                    .iter()
+                    .filter(|u| u.mutation && !u.write && post_chain.contains(&u.fluxion) && across_callback(u.fluxion))
+                {
                     if !seen.insert((u.write_range.start, u.write_range.end)) {
                         continue;
                     }

@@ -76,6 +76,21 @@ pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> 
         .collect()
 }
 
+/// The end of the statement containing `node` inside `func` (or of `node`).
+fn statement_end(node: flux_syntax::Node<'_>, func: flux_syntax::Node<'_>) -> usize {
+    let mut n = node;
+    while let Some(p) = n.parent() {
+        if p.id() == func.id() {
+            break;
+        }
+        if matches!(p.kind(), "statement_block" | "program") {
+            return n.end_byte();
+        }
+        n = p;
+    }
+    node.end_byte()
+}
+
 /// Converts the run-wide pipeline and classification to one file's plain data.
 fn to_model(
     program: &program::Program<'_>,
@@ -95,7 +110,8 @@ fn to_model(
                 let func = &facts.functions[fx];
                 match unit.segment {
                     0 => func.node.byte_range(),
-                    k => func.awaits[k - 1].end_byte()..func.node.end_byte(),
+                    // from the end of the statement that awaits
+                    k => statement_end(func.awaits[k - 1], func.node)..func.node.end_byte(),
                 }
             }
         }

@@ -376,7 +376,9 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         || event.as_ref().is_some_and(|e| spec.one_shot_events.iter().any(|o| o == e));
     // Promise and inferred callbacks that are not functions of the run (`.catch(next)`)
     // are not worth a hint: only catalog and configuration entries promise a callback.
-    let report_unknown = matches!(origin, Origin::Catalog(_) | Origin::Config(_));
+    // Only listeners matter enough to report: a post point's last argument is
+    // as often a promise-style option (`connect(url)`) as an unknown callback.
+    let report_unknown = matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
     let callbacks = callbacks(program, file, &spec.callback, &args, report_unknown);
     if callbacks.is_empty() {
         return None;
