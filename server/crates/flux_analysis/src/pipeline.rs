@@ -290,7 +290,7 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     let facts = &program.files[file];
     let text = facts.text;
     let callee_node = callee(call)?;
-    let callee_text = text_of(text, callee_node).to_string();
+    let callee_text = program::callee_display(text, callee_node);
     let is_new = call.kind() == "new_expression";
     let args = arguments(call);
     let catalog = program.catalog;

@@ -95,6 +95,31 @@ fn has_substitution(node: Node<'_>) -> bool {
     found
 }
 
+/// A short display of a callee: `app.route(…).get` for a long chain.
+pub fn callee_display(text: &str, node: Node<'_>) -> String {
+    let node = unparen(node);
+    match node.kind() {
+        "identifier" | "this" | "super" => text_of(text, node).to_string(),
+        "member_expression" => {
+            let object = node.child_by_field_name("object").map_or("…".into(), |o| callee_display(text, o));
+            let property = node.child_by_field_name("property").map_or("", |p| text_of(text, p));
+            format!("{object}.{property}")
+        }
+        "call_expression" => {
+            let f = node.child_by_field_name("function").map_or("…".into(), |f| callee_display(text, f));
+            format!("{f}(…)")
+        }
+        "new_expression" => {
+            let f = node.child_by_field_name("constructor").map_or("…".into(), |f| callee_display(text, f));
+            format!("new {f}(…)")
+        }
+        _ => {
+            let t = text_of(text, node);
+            if t.len() <= 24 && !t.contains('\n') { t.to_string() } else { "…".into() }
+        }
+    }
+}
+
 /// Skips parentheses.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
     while node.kind() == "parenthesized_expression" {
