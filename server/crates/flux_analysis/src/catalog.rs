@@ -298,11 +298,7 @@ mod tests {
             assert!(known(t), "global {g} names unknown type {t}");
         }
         for (name, ty) in &catalog.types {
-            let fns = ty
-                .methods
-                .values()
-                .chain(ty.call.iter())
-                .chain(ty.construct.iter());
+            let fns = ty.methods.values().chain(ty.call.iter()).chain(ty.construct.iter());
             for f in fns {
                 if let Some(r) = &f.returns {
                     assert!(known(r), "{name}: returns unknown type {r}");
@@ -313,11 +309,7 @@ mod tests {
             }
         }
         for r in &catalog.receivers {
-            assert!(
-                known(&r.assume),
-                "receiver heuristic names unknown type {}",
-                r.assume
-            );
+            assert!(known(&r.assume), "receiver heuristic names unknown type {}", r.assume);
         }
     }
 }

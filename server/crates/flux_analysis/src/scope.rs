@@ -50,9 +50,7 @@ pub enum BindingKind {
     Class,
     /// A parameter; `index` is the position of the top-level parameter it
     /// comes from (for `({a}, [b]) =>`, `a` is 0 and `b` is 1).
-    Param {
-        index: usize,
-    },
+    Param { index: usize },
     CatchParam,
     /// The name of a named function or class *expression*, visible only inside it.
     FunctionName,
@@ -110,19 +108,8 @@ pub enum Mutation {
 
 /// The methods whose call mutates the receiver.
 pub const MUTATING_METHODS: &[&str] = &[
-    "push",
-    "pop",
-    "shift",
-    "unshift",
-    "splice",
-    "sort",
-    "reverse",
-    "fill",
-    "copyWithin",
-    "set",
-    "add",
-    "delete",
-    "clear",
+    "push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set",
+    "add", "delete", "clear",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,11 +173,7 @@ impl ScopeTree {
     pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<BindingId> {
         let mut current = Some(scope);
         while let Some(s) = current {
-            if let Some(i) = self
-                .bindings
-                .iter()
-                .position(|b| b.scope == s && b.name == name)
-            {
+            if let Some(i) = self.bindings.iter().position(|b| b.scope == s && b.name == name) {
                 return Some(BindingId(i as u32));
             }
             current = self.scope(s).parent;
@@ -200,10 +183,7 @@ impl ScopeTree {
 
     /// The binding declared by the identifier at `range`.
     pub fn binding_declared_at(&self, range: &TextRange) -> Option<BindingId> {
-        self.bindings
-            .iter()
-            .position(|b| b.decl == *range)
-            .map(|i| BindingId(i as u32))
+        self.bindings.iter().position(|b| b.decl == *range).map(|i| BindingId(i as u32))
     }
 }
 
