@@ -74,25 +74,22 @@ impl Configs {
             return forced;
         }
         let abs = walk::absolute(file);
+        // Folders walked up without a flux.json share the answer of the first one that has it.
         let mut pending = Vec::new();
-        let mut found = Some(0);
+        let mut i = 0;
         for dir in abs.ancestors().skip(1) {
-            if let Some(&i) = self.by_dir.get(dir) {
-                found = Some(i);
+            if let Some(&known) = self.by_dir.get(dir) {
+                i = known;
                 break;
             }
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                found = self.load(&candidate);
-                if found.is_none() {
-                    return None;
-                }
-                self.by_dir.insert(dir.to_path_buf(), found.unwrap());
+                i = self.load(&candidate)?;
+                self.by_dir.insert(dir.to_path_buf(), i);
                 break;
             }
             pending.push(dir.to_path_buf());
         }
-        let i = found?;
         for dir in pending {
             self.by_dir.insert(dir, i);
         }
