@@ -149,3 +149,71 @@ pub fn summary(report: &Report, millis: u128) -> String {
     parts.push(plural(report.count(Severity::Hint), "hint", "hints"));
     format!("{} in {millis} ms", parts.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Sources;
+    use flux_analysis::Code;
+
+    fn report(text: &str, range: std::ops::Range<usize>, severity: Severity) -> Report {
+        let finding = Finding {
+            code: Code::LostUpdate,
+            severity,
+            message: "m".into(),
+            range,
+            binding: None,
+            fluxion: String::new(),
+            related: vec![],
+        };
+        let mut sources = Sources::default();
+        sources.insert("a.js".into(), text.into());
+        let analysis = FileAnalysis {
+            path: "a.js".into(),
+            findings: vec![finding],
+            ..FileAnalysis::default()
+        };
+        Report {
+            files: 1,
+            sources,
+            analyses: vec![analysis],
+        }
+    }
+
+    #[test]
+    fn multi_line_ranges_are_underlined_to_the_end_of_their_first_line_and_tabs_kept() {
+        let text = "f(\n\tx = 1; y(\n2)\n";
+        let start = text.find('x').unwrap();
+        let out = render(
+            &report(text, start..text.len() - 1, Severity::Information),
+            false,
+        );
+        assert_eq!(
+            out,
+            "info[lost-update]: m\n --> a.js:2:2\n  |\n2 | \tx = 1; y(\n  | \t^^^^^^^^^\n\n"
+        );
+    }
+
+    #[test]
+    fn colours_only_when_asked() {
+        let r = report("x = 1;\n", 0..1, Severity::Warning);
+        assert!(render(&r, true).contains("\x1b[1;33mwarning[lost-update]\x1b[0m"));
+        assert!(!render(&r, false).contains('\x1b'));
+    }
+
+    #[test]
+    fn summary_counts_by_severity() {
+        let r = report("x = 1;\n", 0..1, Severity::Error);
+        assert_eq!(
+            summary(&r, 7),
+            "1 file checked, 1 error, 0 warnings, 0 infos, 0 hints in 7 ms"
+        );
+        assert!(r.has_warnings());
+        let r = report("x = 1;\n", 0..1, Severity::Hint);
+        assert_eq!(
+            summary(&r, 0),
+            "1 file checked, 0 warnings, 0 infos, 1 hint in 0 ms"
+        );
+        assert!(!r.has_warnings());
+    }
+}

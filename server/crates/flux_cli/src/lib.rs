@@ -86,6 +86,9 @@ enum Command {
     Fluxions {
         /// The JavaScript file.
         file: PathBuf,
+        /// Use this flux.json instead of the nearest one.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -108,8 +111,8 @@ where
             return Outcome::Exit(e.exit_code());
         }
     };
-    if let Some(Command::Fluxions { file }) = &cli.command {
-        return Outcome::Exit(check::fluxions(file, cli.config.as_deref()));
+    if let Some(Command::Fluxions { file, config }) = &cli.command {
+        return Outcome::Exit(check::fluxions(file, config.as_deref()));
     }
     let Some(mut paths) = cli.check else {
         return Outcome::ServeLsp;
@@ -194,6 +197,15 @@ mod tests {
                 .unwrap()
                 .command,
             Some(Command::Fluxions { .. })
+        ));
+        let cli =
+            Cli::try_parse_from(["flux-lsp", "fluxions", "a.js", "--config", "f.json"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Fluxions {
+                config: Some(_),
+                ..
+            })
         ));
     }
 }
