@@ -323,6 +323,18 @@ fn flux_json_ignore_globs_are_respected_nearest_config_wins() {
 }
 
 #[test]
+fn configs_are_found_from_the_real_folder_of_dotdot_paths() {
+    let dir = tree(&[
+        ("proj/flux.json", r#"{"ignore": ["gen/"]}"#),
+        ("proj/app.js", CLEAN),
+        ("proj/gen/out.js", CLEAN),
+        ("other/flux.json", "{ broken"),
+    ]);
+    // From other/, `../proj` must use proj/flux.json, not other/flux.json.
+    assert_eq!(files_checked(&dir.path().join("other"), &["../proj"]), 1);
+}
+
+#[test]
 fn explicit_files_are_checked_whatever_their_extension() {
     let dir = tree(&[("server.ts.txt", CLEAN)]);
     assert_eq!(files_checked(dir.path(), &["server.ts.txt"]), 1);

@@ -99,7 +99,10 @@ pub fn display(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// Resolves a path against the current directory without touching symlinks.
+/// The real location of a path, for config discovery and glob matching
+/// (`std::path::absolute` would keep `..`, and walking up `a/../b` visits `a`).
 pub fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
