@@ -31,7 +31,7 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 /// Output formats of `--check`. New formats (sarif, github) are new variants
-/// here plus a renderer in `check::render`.
+/// here, a module like `json.rs`, and an arm in `check::check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// rustc-like messages with code frames.
