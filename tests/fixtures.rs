@@ -39,7 +39,9 @@ fn annotations(text: &str) -> Vec<Expected> {
             continue;
         };
         let indent = line.len() - trimmed.len();
-        let carets_at = rest.find('^').filter(|&p| rest[..p].chars().all(|c| c == ' '));
+        let carets_at = rest
+            .find('^')
+            .filter(|&p| rest[..p].chars().all(|c| c == ' '));
         let Some(p) = carets_at else {
             last_code_line = i + 1;
             continue;
@@ -51,7 +53,13 @@ fn annotations(text: &str) -> Vec<Expected> {
             Some((c, m)) => (c.trim().to_string(), Some(m.trim().to_string())),
             None => (after.to_string(), None),
         };
-        out.push(Expected { line: last_code_line, start_col, end_col: start_col + n, code, text: msg });
+        out.push(Expected {
+            line: last_code_line,
+            start_col,
+            end_col: start_col + n,
+            code,
+            text: msg,
+        });
     }
     out
 }
@@ -65,9 +73,17 @@ fn produced(text: &str, analysis: &FileAnalysis) -> Vec<(usize, usize, usize, St
             let line_start = text[..f.range.start].rfind('\n').map_or(0, |i| i + 1);
             let start_col = f.range.start - line_start;
             // multi-line ranges are annotated up to the end of their first line
-            let line_end = text[f.range.start..].find('\n').map_or(text.len(), |i| f.range.start + i);
+            let line_end = text[f.range.start..]
+                .find('\n')
+                .map_or(text.len(), |i| f.range.start + i);
             let end_col = f.range.end.min(line_end) - line_start;
-            (line, start_col, end_col, f.code.as_str().to_string(), f.message.clone())
+            (
+                line,
+                start_col,
+                end_col,
+                f.code.as_str().to_string(),
+                f.message.clone(),
+            )
         })
         .collect()
 }
@@ -77,7 +93,12 @@ fn render(items: &[(usize, usize, usize, String, String)], text: &str) -> String
     let mut s = String::new();
     for (line, sc, ec, code, msg) in items {
         let src = lines.get(line - 1).copied().unwrap_or("");
-        let _ = writeln!(s, "    {line}:{sc}-{ec} {code}: {msg}\n      | {src}\n      | {}{}", " ".repeat(*sc), "^".repeat(ec - sc));
+        let _ = writeln!(
+            s,
+            "    {line}:{sc}-{ec} {code}: {msg}\n      | {src}\n      | {}{}",
+            " ".repeat(*sc),
+            "^".repeat(ec - sc)
+        );
     }
     s
 }
@@ -86,7 +107,12 @@ fn js_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "mjs" | "cjs" | "jsx")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("js" | "mjs" | "cjs" | "jsx")
+            )
+        })
         .collect();
     files.sort();
     files
@@ -123,7 +149,11 @@ fn fixtures() {
     let mut failures = String::new();
     let mut checked = 0;
     let runs = runs(&root);
-    assert!(runs.len() >= 10, "fixtures went missing: {} runs", runs.len());
+    assert!(
+        runs.len() >= 10,
+        "fixtures went missing: {} runs",
+        runs.len()
+    );
     for (files, config_path) in runs {
         let config = match &config_path {
             Some(p) => Config::parse(&std::fs::read_to_string(p).unwrap())
@@ -133,12 +163,18 @@ fn fixtures() {
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|p| {
-                let rel = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 (rel, std::fs::read_to_string(p).unwrap())
             })
             .collect();
-        let sources: Vec<SourceFile<'_>> =
-            texts.iter().map(|(p, t)| SourceFile { path: p, text: t }).collect();
+        let sources: Vec<SourceFile<'_>> = texts
+            .iter()
+            .map(|(p, t)| SourceFile { path: p, text: t })
+            .collect();
         let results = analyze(&sources, &config.catalog(), &config);
         for ((path, text), (file, analysis)) in texts.iter().zip(files.iter().zip(&results)) {
             checked += 1;
@@ -151,9 +187,15 @@ fn fixtures() {
                     && e.code == g.3
                     && e.text.as_ref().is_none_or(|t| g.4.contains(t.as_str()))
             };
-            let missing: Vec<&Expected> = expected.iter().filter(|e| !got.iter().any(|g| matches(e, g))).collect();
-            let unexpected: Vec<_> =
-                got.iter().filter(|g| !expected.iter().any(|e| matches(e, g))).cloned().collect();
+            let missing: Vec<&Expected> = expected
+                .iter()
+                .filter(|e| !got.iter().any(|g| matches(e, g)))
+                .collect();
+            let unexpected: Vec<_> = got
+                .iter()
+                .filter(|g| !expected.iter().any(|e| matches(e, g)))
+                .cloned()
+                .collect();
             if !missing.is_empty() || !unexpected.is_empty() {
                 let _ = writeln!(failures, "\n{path}:");
                 for m in &missing {
@@ -164,7 +206,10 @@ fn fixtures() {
                         m.start_col,
                         m.end_col,
                         m.code,
-                        m.text.as_ref().map(|t| format!(": {t}")).unwrap_or_default()
+                        m.text
+                            .as_ref()
+                            .map(|t| format!(": {t}"))
+                            .unwrap_or_default()
                     );
                 }
                 if !unexpected.is_empty() {
@@ -176,7 +221,9 @@ fn fixtures() {
             if flux_path.exists() || update {
                 let form = fluxional_form(analysis, text);
                 if update {
-                    if flux_path.exists() || !analysis.fluxions.is_empty() && file.to_string_lossy().contains("paper") {
+                    if flux_path.exists()
+                        || !analysis.fluxions.is_empty() && file.to_string_lossy().contains("paper")
+                    {
                         std::fs::write(&flux_path, &form).unwrap();
                     }
                 } else {

@@ -298,7 +298,11 @@ mod tests {
             assert!(known(t), "global {g} names unknown type {t}");
         }
         for (name, ty) in &catalog.types {
-            let fns = ty.methods.values().chain(ty.call.iter()).chain(ty.construct.iter());
+            let fns = ty
+                .methods
+                .values()
+                .chain(ty.call.iter())
+                .chain(ty.construct.iter());
             for f in fns {
                 if let Some(r) = &f.returns {
                     assert!(known(r), "{name}: returns unknown type {r}");
@@ -309,7 +313,11 @@ mod tests {
             }
         }
         for r in &catalog.receivers {
-            assert!(known(&r.assume), "receiver heuristic names unknown type {}", r.assume);
+            assert!(
+                known(&r.assume),
+                "receiver heuristic names unknown type {}",
+                r.assume
+            );
         }
     }
 }
@@ -326,18 +334,23 @@ mod builtin_tests {
 
     /// The type of `require(module).path…` (properties, then a final member).
     fn member<'a>(c: &'a Catalog, module: &str, path: &[&str]) -> &'a str {
-        let mut ty = c.module(module).unwrap_or_else(|| panic!("no module {module}"));
+        let mut ty = c
+            .module(module)
+            .unwrap_or_else(|| panic!("no module {module}"));
         for p in path {
-            ty = c.property(ty, p).unwrap_or_else(|| panic!("{ty} has no property {p}"));
+            ty = c
+                .property(ty, p)
+                .unwrap_or_else(|| panic!("{ty} has no property {p}"));
         }
         ty
     }
 
     fn method<'a>(c: &'a Catalog, ty: &str, name: &str) -> &'a Function {
-        c.method(ty, name).unwrap_or_else(|| panic!("{ty} has no method {name}"))
+        c.method(ty, name)
+            .unwrap_or_else(|| panic!("{ty} has no method {name}"))
     }
 
-    fn returns<'a>(f: &'a Function) -> &'a str {
+    fn returns(f: &Function) -> &str {
         f.returns.as_deref().expect("a return type")
     }
 
@@ -345,9 +358,12 @@ mod builtin_tests {
     fn every_shipped_file_parses_on_its_own_and_says_what_it_covers() {
         assert!(BUILTIN.len() > 1, "the catalog is split by ecosystem");
         for (name, text) in BUILTIN {
-            assert!(!name.starts_with("schema"), "{name} is the JSON schema, not a catalog file");
-            let file: CatalogFile =
-                serde_json::from_str(text).unwrap_or_else(|e| panic!("queries/catalog/{name}: {e}"));
+            assert!(
+                !name.starts_with("schema"),
+                "{name} is the JSON schema, not a catalog file"
+            );
+            let file: CatalogFile = serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("queries/catalog/{name}: {e}"));
             assert!(!file.description.is_empty(), "{name} has no description");
         }
     }
@@ -360,10 +376,20 @@ mod builtin_tests {
                 || f.event.is_some()
                 || !f.one_shot_events.is_empty()
                 || f.one_shot;
-            assert!(!shapes || f.kind.is_some(), "{at}: callback/event/one-shot without a kind");
+            assert!(
+                !shapes || f.kind.is_some(),
+                "{at}: callback/event/one-shot without a kind"
+            );
             if !f.one_shot_events.is_empty() {
-                assert_eq!(f.kind, Some(Kind::Start), "{at}: one-shot events on a non-start point");
-                assert!(f.event.is_some(), "{at}: one-shot events without an event argument");
+                assert_eq!(
+                    f.kind,
+                    Some(Kind::Start),
+                    "{at}: one-shot events on a non-start point"
+                );
+                assert!(
+                    f.event.is_some(),
+                    "{at}: one-shot events without an event argument"
+                );
             }
         };
         for (name, ty) in &c.types {
@@ -387,8 +413,13 @@ mod builtin_tests {
     fn callees_avoid_common_method_names() {
         // These would turn `map.get(k)`, `db.query(sql)`… of unknown receivers into rupture points.
         let c = catalog();
-        for name in ["get", "set", "query", "find", "send", "write", "read", "use", "run", "process", "then"] {
-            assert!(c.callee(&format!("x.{name}")).is_none(), "`{name}` is a built-in callee entry");
+        for name in [
+            "get", "set", "query", "find", "send", "write", "read", "use", "run", "process", "then",
+        ] {
+            assert!(
+                c.callee(&format!("x.{name}")).is_none(),
+                "`{name}` is a built-in callee entry"
+            );
         }
     }
 
@@ -401,7 +432,10 @@ mod builtin_tests {
         let get = method(&c, app, "get");
         assert_eq!(get.kind, Some(Kind::Start));
         assert_eq!(get.callback, CallbackArg::Named(CallbackPosition::All));
-        assert_eq!(method(&c, "express.Application", "use").kind, Some(Kind::Start));
+        assert_eq!(
+            method(&c, "express.Application", "use").kind,
+            Some(Kind::Start)
+        );
         // app.route('/x').get(h).post(h)
         let route = returns(method(&c, app, "route"));
         let chained = returns(method(&c, route, "get"));
@@ -414,8 +448,14 @@ mod builtin_tests {
         let router = returns(method(&c, express, "Router"));
         assert_eq!(method(&c, router, "delete").kind, Some(Kind::Start));
         let factory = member(&c, "express", &["Router"]);
-        assert_eq!(c.construct(factory).and_then(|f| f.returns.as_deref()), Some("express.Router"));
-        assert!(method(&c, app, "on").one_shot_events.iter().any(|e| e == "mount"));
+        assert_eq!(
+            c.construct(factory).and_then(|f| f.returns.as_deref()),
+            Some("express.Router")
+        );
+        assert!(method(&c, app, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "mount"));
         // express.json() only builds middleware
         assert_eq!(method(&c, express, "json").kind, None);
         // route modules: `module.exports = function (app) { app.get(…) }`
@@ -434,20 +474,41 @@ mod builtin_tests {
         assert_eq!(watch.kind, Some(Kind::Start));
         assert_eq!(method(&c, returns(watch), "on").kind, Some(Kind::Start));
         assert!(c.property(fs, "promises").is_some());
-        assert_eq!(method(&c, c.module("fs/promises").unwrap(), "readFile").kind, None);
+        assert_eq!(
+            method(&c, c.module("fs/promises").unwrap(), "readFile").kind,
+            None
+        );
 
         let interval = c.call(c.global("setInterval").unwrap()).unwrap();
         assert_eq!(interval.kind, Some(Kind::Start));
-        assert_eq!(interval.callback, CallbackArg::Named(CallbackPosition::First));
+        assert_eq!(
+            interval.callback,
+            CallbackArg::Named(CallbackPosition::First)
+        );
         let timeout = c.call(c.global("setTimeout").unwrap()).unwrap();
-        assert_eq!((timeout.kind, &timeout.callback), (Some(Kind::Post), &CallbackArg::Named(CallbackPosition::First)));
-        assert_eq!(c.call(c.global("queueMicrotask").unwrap()).unwrap().kind, Some(Kind::Post));
+        assert_eq!(
+            (timeout.kind, &timeout.callback),
+            (
+                Some(Kind::Post),
+                &CallbackArg::Named(CallbackPosition::First)
+            )
+        );
+        assert_eq!(
+            c.call(c.global("queueMicrotask").unwrap()).unwrap().kind,
+            Some(Kind::Post)
+        );
         let timers = c.module("node:timers").unwrap();
         assert_eq!(method(&c, timers, "setInterval").kind, Some(Kind::Start));
 
         let process = c.global("process").unwrap();
         let tick = method(&c, process, "nextTick");
-        assert_eq!((tick.kind, &tick.callback), (Some(Kind::Post), &CallbackArg::Named(CallbackPosition::First)));
+        assert_eq!(
+            (tick.kind, &tick.callback),
+            (
+                Some(Kind::Post),
+                &CallbackArg::Named(CallbackPosition::First)
+            )
+        );
         let on = method(&c, process, "on");
         assert_eq!(on.kind, Some(Kind::Start));
         for e in ["SIGINT", "SIGTERM", "exit", "beforeExit"] {
@@ -468,10 +529,19 @@ mod builtin_tests {
         assert_eq!((on.kind, on.event), (Some(Kind::Start), Some(0)));
         assert!(on.one_shot_events.iter().any(|e| e == "listening"));
         for stream in ["request", "connection", "upgrade", "connect"] {
-            assert!(!on.one_shot_events.iter().any(|e| e == stream), "http.Server `{stream}` is a stream");
+            assert!(
+                !on.one_shot_events.iter().any(|e| e == stream),
+                "http.Server `{stream}` is a stream"
+            );
         }
-        assert_eq!(method(&c, c.module("https").unwrap(), "request").kind, Some(Kind::Post));
-        assert_eq!(method(&c, c.module("net").unwrap(), "createServer").kind, Some(Kind::Start));
+        assert_eq!(
+            method(&c, c.module("https").unwrap(), "request").kind,
+            Some(Kind::Post)
+        );
+        assert_eq!(
+            method(&c, c.module("net").unwrap(), "createServer").kind,
+            Some(Kind::Start)
+        );
 
         // const { EventEmitter } = require('events'); new EventEmitter().on(…)
         let class = member(&c, "events", &["EventEmitter"]);
@@ -479,7 +549,10 @@ mod builtin_tests {
         assert_eq!(method(&c, emitter, "on").kind, Some(Kind::Start));
         assert_eq!(method(&c, emitter, "once").kind, Some(Kind::Post));
         // events.once(emitter, 'x'): the event name is argument 1
-        assert_eq!(method(&c, c.module("events").unwrap(), "once").event, Some(1));
+        assert_eq!(
+            method(&c, c.module("events").unwrap(), "once").event,
+            Some(1)
+        );
 
         let stream = member(&c, "stream", &[]);
         assert_eq!(method(&c, stream, "pipeline").kind, Some(Kind::Post));
@@ -493,18 +566,36 @@ mod builtin_tests {
         let c = catalog();
         let (on, user) = c.callee("socket.on").unwrap();
         assert!(!user);
-        assert_eq!((on.function.kind, on.function.event), (Some(Kind::Start), Some(0)));
+        assert_eq!(
+            (on.function.kind, on.function.event),
+            (Some(Kind::Start), Some(0))
+        );
         for e in ["close", "end", "finish", "listening", "SIGTERM"] {
             assert!(on.function.one_shot_events.iter().any(|x| x == e), "{e}");
         }
         // an unknown emitter may be a long-lived client or store that reconnects
-        for e in ["message", "data", "connection", "request", "upgrade", "connect", "disconnect", "error"] {
+        for e in [
+            "message",
+            "data",
+            "connection",
+            "request",
+            "upgrade",
+            "connect",
+            "disconnect",
+            "error",
+        ] {
             assert!(!on.function.one_shot_events.iter().any(|x| x == e), "{e}");
         }
         let (once, _) = c.callee("req.once").unwrap();
         assert_eq!(once.function.kind, Some(Kind::Post));
-        assert_eq!(c.callee("emitter.prependListener").unwrap().0.function.kind, Some(Kind::Start));
-        assert!(c.callee("common").is_none(), "`on` must match whole segments only");
+        assert_eq!(
+            c.callee("emitter.prependListener").unwrap().0.function.kind,
+            Some(Kind::Start)
+        );
+        assert!(
+            c.callee("common").is_none(),
+            "`on` must match whole segments only"
+        );
     }
 
     #[test]
@@ -521,10 +612,17 @@ mod builtin_tests {
 
         // fastify(): shorthand and full routes, hooks, plugins
         let fastify = returns(c.call(c.module("fastify").unwrap()).unwrap());
-        assert_eq!(method(&c, c.module("fastify").unwrap(), "fastify").returns.as_deref(), Some(fastify));
+        assert_eq!(
+            method(&c, c.module("fastify").unwrap(), "fastify")
+                .returns
+                .as_deref(),
+            Some(fastify)
+        );
         assert_eq!(method(&c, fastify, "post").kind, Some(Kind::Start));
         let route = method(&c, fastify, "route");
-        assert!(matches!(&route.callback, CallbackArg::Properties { properties } if properties.iter().any(|p| p == "handler")));
+        assert!(
+            matches!(&route.callback, CallbackArg::Properties { properties } if properties.iter().any(|p| p == "handler"))
+        );
         let hook = method(&c, fastify, "addHook");
         assert_eq!((hook.kind, hook.event), (Some(Kind::Start), Some(0)));
         assert!(hook.one_shot_events.iter().any(|e| e == "onReady"));
@@ -539,8 +637,14 @@ mod builtin_tests {
         assert!(matches!(&route.callback, CallbackArg::Properties { .. }));
         let class = member(&c, "hapi", &["Server"]);
         assert_eq!(returns(c.construct(class).unwrap()), server);
-        assert_eq!(method(&c, c.assumed_receiver("server").unwrap(), "route").kind, Some(Kind::Start));
-        assert_eq!(method(&c, c.assumed_receiver("server").unwrap(), "listen").kind, Some(Kind::Post));
+        assert_eq!(
+            method(&c, c.assumed_receiver("server").unwrap(), "route").kind,
+            Some(Kind::Start)
+        );
+        assert_eq!(
+            method(&c, c.assumed_receiver("server").unwrap(), "listen").kind,
+            Some(Kind::Post)
+        );
 
         // socket.io: require('socket.io')(server), new Server(), io.of('/ns').on(…)
         let io = returns(c.call(c.module("socket.io").unwrap()).unwrap());
@@ -555,12 +659,18 @@ mod builtin_tests {
 
         // ws: new WebSocket.Server(), new WebSocketServer(), new WebSocket(url)
         let wss = returns(c.construct(member(&c, "ws", &["Server"])).unwrap());
-        assert_eq!(wss, returns(c.construct(member(&c, "ws", &["WebSocketServer"])).unwrap()));
+        assert_eq!(
+            wss,
+            returns(c.construct(member(&c, "ws", &["WebSocketServer"])).unwrap())
+        );
         let on = method(&c, wss, "on");
         assert!(on.one_shot_events.iter().any(|e| e == "listening"));
         assert!(!on.one_shot_events.iter().any(|e| e == "connection"));
         let ws = returns(c.construct(c.module("ws").unwrap()).unwrap());
-        assert!(method(&c, ws, "on").one_shot_events.iter().any(|e| e == "open"));
+        assert!(method(&c, ws, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "open"));
     }
 
     #[test]
@@ -579,19 +689,29 @@ mod builtin_tests {
 
         let schema = returns(c.construct(member(&c, "mongoose", &["Schema"])).unwrap());
         assert_eq!(method(&c, schema, "pre").kind, Some(Kind::Start));
-        assert_eq!(method(&c, c.module("mongoose").unwrap(), "connect").kind, Some(Kind::Post));
+        assert_eq!(
+            method(&c, c.module("mongoose").unwrap(), "connect").kind,
+            Some(Kind::Post)
+        );
 
         let pool = returns(c.construct(member(&c, "pg", &["Pool"])).unwrap());
         assert_eq!(method(&c, pool, "query").kind, Some(Kind::Post));
         assert!(method(&c, pool, "on").one_shot_events.is_empty());
         let pg_client = returns(method(&c, pool, "connect"));
-        assert!(!method(&c, pg_client, "on").one_shot_events.iter().any(|e| e == "notification"));
+        assert!(!method(&c, pg_client, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "notification"));
 
         for m in ["mysql", "mysql2"] {
             let conn = returns(method(&c, c.module(m).unwrap(), "createConnection"));
             assert_eq!(method(&c, conn, "query").kind, Some(Kind::Post), "{m}");
             let pool = returns(method(&c, c.module(m).unwrap(), "createPool"));
-            assert_eq!(method(&c, pool, "getConnection").kind, Some(Kind::Post), "{m}");
+            assert_eq!(
+                method(&c, pool, "getConnection").kind,
+                Some(Kind::Post),
+                "{m}"
+            );
         }
 
         let redis = returns(method(&c, c.module("redis").unwrap(), "createClient"));
@@ -607,20 +727,31 @@ mod builtin_tests {
         let ch = returns(method(&c, conn, "createChannel"));
         assert_eq!(method(&c, ch, "consume").kind, Some(Kind::Start));
         assert_eq!(method(&c, ch, "assertQueue").kind, Some(Kind::Post));
-        assert_eq!(method(&c, c.module("amqplib/callback_api").unwrap(), "connect").kind, Some(Kind::Post));
+        assert_eq!(
+            method(&c, c.module("amqplib/callback_api").unwrap(), "connect").kind,
+            Some(Kind::Post)
+        );
 
         let kafka = returns(c.construct(member(&c, "kafkajs", &["Kafka"])).unwrap());
         let run = method(&c, returns(method(&c, kafka, "consumer")), "run");
         assert_eq!(run.kind, Some(Kind::Start));
         assert_eq!(
             run.callback,
-            CallbackArg::Properties { properties: vec!["eachMessage".into(), "eachBatch".into()] }
+            CallbackArg::Properties {
+                properties: vec!["eachMessage".into(), "eachBatch".into()]
+            }
         );
 
         let bull = c.module("bull").unwrap();
-        assert_eq!(method(&c, returns(c.call(bull).unwrap()), "process").kind, Some(Kind::Start));
+        assert_eq!(
+            method(&c, returns(c.call(bull).unwrap()), "process").kind,
+            Some(Kind::Start)
+        );
         let worker = c.construct(member(&c, "bullmq", &["Worker"])).unwrap();
-        assert_eq!((worker.kind, &worker.callback), (Some(Kind::Start), &CallbackArg::Index(1)));
+        assert_eq!(
+            (worker.kind, &worker.callback),
+            (Some(Kind::Start), &CallbackArg::Index(1))
+        );
         let events = returns(c.construct(member(&c, "bullmq", &["QueueEvents"])).unwrap());
         assert_eq!(method(&c, events, "on").kind, Some(Kind::Start));
     }
@@ -629,12 +760,21 @@ mod builtin_tests {
     fn schedulers_watchers_and_helpers() {
         let c = catalog();
         let schedule = method(&c, c.module("node-cron").unwrap(), "schedule");
-        assert_eq!((schedule.kind, &schedule.callback), (Some(Kind::Start), &CallbackArg::Index(1)));
+        assert_eq!(
+            (schedule.kind, &schedule.callback),
+            (Some(Kind::Start), &CallbackArg::Index(1))
+        );
         let watcher = returns(method(&c, c.module("chokidar").unwrap(), "watch"));
         let on = method(&c, watcher, "on");
         assert_eq!(on.kind, Some(Kind::Start));
         assert!(on.one_shot_events.iter().any(|e| e == "ready"));
-        assert_eq!(c.call(c.module("raw-body").unwrap()).unwrap().kind, Some(Kind::Post));
-        assert_eq!(method(&c, c.module("body-parser").unwrap(), "json").kind, None);
+        assert_eq!(
+            c.call(c.module("raw-body").unwrap()).unwrap().kind,
+            Some(Kind::Post)
+        );
+        assert_eq!(
+            method(&c, c.module("body-parser").unwrap(), "json").kind,
+            None
+        );
     }
 }

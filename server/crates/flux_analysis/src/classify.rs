@@ -31,7 +31,6 @@ impl Use {
 
 pub struct Classified {
     pub file: FileIx,
-    pub binding: BindingId,
     pub name: String,
     pub decl: TextRange,
     pub class: VariableClass,
@@ -63,10 +62,16 @@ pub struct Outcome {
 }
 
 pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
-    let mut out = Outcome { variables: Vec::new(), findings: Vec::new() };
+    let mut out = Outcome {
+        variables: Vec::new(),
+        findings: Vec::new(),
+    };
     let mut reach_cache: HashMap<FlxIx, HashMap<FlxIx, bool>> = HashMap::new();
     let mut reach = |f: FlxIx| -> HashMap<FlxIx, bool> {
-        reach_cache.entry(f).or_insert_with(|| pipeline.reach(f)).clone()
+        reach_cache
+            .entry(f)
+            .or_insert_with(|| pipeline.reach(f))
+            .clone()
     };
 
     for (file, facts) in program.files.iter().enumerate() {
@@ -79,7 +84,10 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             }
             let write = r.write;
             let mutation = r.mutation.is_some();
-            let write_node = write_expression(facts.node_at(&r.range), r.mutation.as_ref().map(|(_, m)| m.clone()));
+            let write_node = write_expression(
+                facts.node_at(&r.range),
+                r.mutation.as_ref().map(|(_, m)| m.clone()),
+            );
             let mut offset = r.range.start;
             // `x = x + await f()` writes after the await although `x` comes first.
             if write || mutation {
@@ -117,7 +125,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 }
                 _ => decl_func,
             };
-            let decl_unit = crate::pipeline::unit_of(program, file, decl_func, binding.declarator.start);
+            let decl_unit =
+                crate::pipeline::unit_of(program, file, decl_func, binding.declarator.start);
             let declaring: BTreeSet<FlxIx> = pipeline
                 .owners
                 .get(&decl_unit)
@@ -125,7 +134,9 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .flatten()
                 .map(|(f, _)| *f)
                 .collect();
-            let Some(&owner) = declaring.iter().next() else { continue };
+            let Some(&owner) = declaring.iter().next() else {
+                continue;
+            };
             let accessors: BTreeSet<FlxIx> = uses.iter().map(|u| u.fluxion).collect();
             if accessors.iter().all(|f| declaring.contains(f)) {
                 continue; // local to the fluxion(s) that declare it
@@ -142,15 +153,20 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 match via {
                     Some(false) => post_chain.insert(x),
                     Some(true) => events.insert(x),
-                    None if pipeline.per_event[x] && !declaring.iter().any(|d| pipeline.per_event[*d]) => {
+                    None if pipeline.per_event[x]
+                        && !declaring.iter().any(|d| pipeline.per_event[*d]) =>
+                    {
                         events.insert(x)
                     }
                     None => post_chain.insert(x),
                 };
             }
             let startup_declared = declaring.iter().all(|d| !pipeline.per_event[*d]);
-            let writers: BTreeSet<FlxIx> =
-                events.iter().copied().filter(|x| uses.iter().any(|u| u.fluxion == *x && u.writes())).collect();
+            let writers: BTreeSet<FlxIx> = events
+                .iter()
+                .copied()
+                .filter(|x| uses.iter().any(|u| u.fluxion == *x && u.writes()))
+                .collect();
             let readers: BTreeSet<FlxIx> = events.difference(&writers).copied().collect();
 
             let mut group = None;
@@ -180,7 +196,10 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 let mut blocking: Vec<&Use> = Vec::new();
                 let mut caching: Vec<&Use> = Vec::new();
                 let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-                for u in uses.iter().filter(|u| u.writes() && events.contains(&u.fluxion)) {
+                for u in uses
+                    .iter()
+                    .filter(|u| u.writes() && events.contains(&u.fluxion))
+                {
                     if !seen.insert((u.write_range.start, u.write_range.end)) {
                         continue;
                     }
@@ -192,12 +211,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 }
                 let start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
                     // from the declaring fluxion, else from any file's main (cross-file registration)
-                    let mains = (0..pipeline.fluxions.len()).filter(|m| pipeline.fluxions[*m].unit.func.is_none());
-                    let path = declaring
-                        .iter()
-                        .copied()
-                        .chain(mains)
-                        .find_map(|d| path_edges(pipeline, d, f).filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream())))?;
+                    let mains = (0..pipeline.fluxions.len())
+                        .filter(|m| pipeline.fluxions[*m].unit.func.is_none());
+                    let path = declaring.iter().copied().chain(mains).find_map(|d| {
+                        path_edges(pipeline, d, f)
+                            .filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream()))
+                    })?;
                     let e = path.iter().find(|e| pipeline.edges[**e].is_stream())?;
                     let r = &pipeline.ruptures[pipeline.edges[*e].rupture];
                     Some((r.file, r.callee_range.clone(), r.callee.clone()))
@@ -205,7 +224,11 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 for u in &blocking {
                     let flx = &pipeline.fluxions[u.fluxion];
                     let sp = start_point(u.fluxion);
-                    let what = if u.mutation && !u.write { "mutated" } else { "written" };
+                    let what = if u.mutation && !u.write {
+                        "mutated"
+                    } else {
+                        "written"
+                    };
                     let mut message = format!(
                         "`{name}` outlives one event but is {what} in fluxion `{}`",
                         flx.name
@@ -216,11 +239,21 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                     message.push_str(": each replica would keep its own copy");
                     let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
                     if let Some((f, r, callee)) = sp {
-                        related.push((f, r, format!("start rupture point `{callee}`: its listener runs once per event")));
+                        related.push((
+                            f,
+                            r,
+                            format!(
+                                "start rupture point `{callee}`: its listener runs once per event"
+                            ),
+                        ));
                     }
                     related.extend(via_notes(&u.via));
                     for other in blocking.iter().filter(|o| o.write_range != u.write_range) {
-                        related.push((file, other.write_range.clone(), format!("`{name}` is also written here")));
+                        related.push((
+                            file,
+                            other.write_range.clone(),
+                            format!("`{name}` is also written here"),
+                        ));
                     }
                     out.findings.push(RawFinding {
                         file,
@@ -235,7 +268,13 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 if blocking.is_empty() {
                     if let Some(u) = caching.first() {
                         let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
-                        related.extend(caching.iter().skip(1).map(|o| (file, o.write_range.clone(), format!("`{name}` is also filled here"))));
+                        related.extend(caching.iter().skip(1).map(|o| {
+                            (
+                                file,
+                                o.write_range.clone(),
+                                format!("`{name}` is also filled here"),
+                            )
+                        }));
                         out.findings.push(RawFinding {
                             file,
                             code: Code::ProcessLocalCache,
@@ -255,7 +294,10 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             // lost-update: read before a post rupture point, written after it, in one chain.
             if !events.is_empty() {
                 let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
-                for w in uses.iter().filter(|u| u.writes() && events.contains(&u.fluxion)) {
+                for w in uses
+                    .iter()
+                    .filter(|u| u.writes() && events.contains(&u.fluxion))
+                {
                     if reported.contains(&(w.write_range.start, w.write_range.end))
                         || is_guarded(program, file, w, &name)
                     {
@@ -269,11 +311,22 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                     });
                     if let Some(r) = read {
                         reported.insert((w.write_range.start, w.write_range.end));
-                        let mut related = vec![(file, r.range.clone(), format!("`{name}` is read here, before the asynchronous step"))];
+                        let mut related = vec![(
+                            file,
+                            r.range.clone(),
+                            format!("`{name}` is read here, before the asynchronous step"),
+                        )];
                         if let Some(path) = path_edges(pipeline, r.fluxion, w.fluxion) {
                             if let Some(e) = path.first() {
                                 let rp = &pipeline.ruptures[pipeline.edges[*e].rupture];
-                                related.push((rp.file, rp.range.clone(), format!("post rupture point `{}`: other events run here", rp.callee)));
+                                related.push((
+                                    rp.file,
+                                    rp.range.clone(),
+                                    format!(
+                                        "post rupture point `{}`: other events run here",
+                                        rp.callee
+                                    ),
+                                ));
                             }
                         }
                         related.push((file, binding.decl.clone(), decl_msg.clone()));
@@ -299,12 +352,20 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .filter(|u| u.writes() && events.contains(&u.fluxion))
                 .all(|u| is_guarded(program, file, u, &name));
             if class == VariableClass::Share && !only_caching {
-                let members: Vec<String> = events.iter().map(|f| format!("`{}`", pipeline.fluxions[*f].name)).collect();
+                let members: Vec<String> = events
+                    .iter()
+                    .map(|f| format!("`{}`", pipeline.fluxions[*f].name))
+                    .collect();
                 let mut related: Vec<(FileIx, TextRange, String)> = Vec::new();
                 for f in &events {
-                    if let Some(u) = uses.iter().find(|u| u.fluxion == *f) {
+                    let of_f = || uses.iter().filter(|u| u.fluxion == *f);
+                    if let Some(u) = of_f().find(|u| u.writes()).or_else(|| of_f().next()) {
                         let verb = if u.writes() { "written" } else { "read" };
-                        related.push((file, u.range.clone(), format!("{verb} in `{}`", pipeline.fluxions[*f].name)));
+                        related.push((
+                            file,
+                            u.range.clone(),
+                            format!("{verb} in `{}`", pipeline.fluxions[*f].name),
+                        ));
                     }
                 }
                 out.findings.push(RawFinding {
@@ -328,10 +389,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 // After an `await` the function keeps its own frame: only a
                 // callback boundary makes the object travel with a message.
                 let across_callback = |f: FlxIx| pipeline.fluxions[f].unit.func != decl_unit.func;
-                for u in uses
-                    .iter()
-                    .filter(|u| u.mutation && !u.write && post_chain.contains(&u.fluxion) && across_callback(u.fluxion))
-                {
+                for u in uses.iter().filter(|u| {
+                    u.mutation
+                        && !u.write
+                        && post_chain.contains(&u.fluxion)
+                        && across_callback(u.fluxion)
+                }) {
                     if !seen.insert((u.write_range.start, u.write_range.end)) {
                         continue;
                     }
@@ -352,7 +415,6 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
 
             out.variables.push(Classified {
                 file,
-                binding: b,
                 name,
                 decl: binding.decl.clone(),
                 class,
@@ -370,8 +432,16 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
     for r in &pipeline.ruptures {
         for (target, _) in &r.callbacks {
             if let crate::pipeline::CallbackTarget::Unresolved { range, text } = target {
-                let owner = pipeline.owners.get(&r.unit).and_then(|o| o.first()).map_or(0, |(f, _)| *f);
-                let kind = if r.kind == StreamKind::Start { "start" } else { "post" };
+                let owner = pipeline
+                    .owners
+                    .get(&r.unit)
+                    .and_then(|o| o.first())
+                    .map_or(0, |(f, _)| *f);
+                let kind = if r.kind == StreamKind::Start {
+                    "start"
+                } else {
+                    "post"
+                };
                 out.findings.push(RawFinding {
                     file: r.file,
                     code: Code::UnresolvedCallback,
@@ -391,7 +461,9 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
 }
 
 fn via_notes(via: &[(FileIx, TextRange)]) -> Vec<(FileIx, TextRange, String)> {
-    via.iter().map(|(f, r)| (*f, r.clone(), "reached through this call".to_string())).collect()
+    via.iter()
+        .map(|(f, r)| (*f, r.clone(), "reached through this call".to_string()))
+        .collect()
 }
 
 /// Edges of a shortest path between two fluxions.
@@ -402,7 +474,12 @@ pub fn path_edges(pipeline: &Pipeline, from: FlxIx, to: FlxIx) -> Option<Vec<usi
     let mut prev: HashMap<FlxIx, usize> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([from]);
     while let Some(f) = queue.pop_front() {
-        for (i, e) in pipeline.edges.iter().enumerate().filter(|(_, e)| e.from == f) {
+        for (i, e) in pipeline
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.from == f)
+        {
             if e.to == from || prev.contains_key(&e.to) {
                 continue;
             }
@@ -445,8 +522,13 @@ fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) ->
     for _ in 0..3 {
         let p = n.parent()?;
         match p.kind() {
-            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => return Some(p),
-            "parenthesized_expression" | "array_pattern" | "object_pattern" | "pair_pattern"
+            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
+                return Some(p)
+            }
+            "parenthesized_expression"
+            | "array_pattern"
+            | "object_pattern"
+            | "pair_pattern"
             | "shorthand_property_identifier_pattern" => n = p,
             _ => return None,
         }
@@ -462,7 +544,10 @@ fn last_await_in(node: Node<'_>) -> Option<usize> {
         if n.kind() == "await_expression" {
             last = last.max(Some(n.end_byte()));
         }
-        if matches!(n.kind(), "function_expression" | "arrow_function" | "function_declaration") {
+        if matches!(
+            n.kind(),
+            "function_expression" | "arrow_function" | "function_declaration"
+        ) {
             continue;
         }
         let mut c = n.walk();
@@ -477,7 +562,9 @@ fn root_name<'a>(text: &'a str, node: Node<'_>) -> Option<&'a str> {
     loop {
         match n.kind() {
             "identifier" => return Some(text_of(text, n)),
-            "member_expression" | "subscript_expression" => n = unparen(n.child_by_field_name("object")?),
+            "member_expression" | "subscript_expression" => {
+                n = unparen(n.child_by_field_name("object")?)
+            }
             "call_expression" => n = unparen(n.child_by_field_name("function")?),
             _ => return None,
         }
@@ -499,7 +586,10 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
                     if a.kind() == "binary_expression"
                         && a.child_by_field_name("operator").map(|o| o.kind()) == Some("in")
                     {
-                        return a.child_by_field_name("right").and_then(|r| root_name(text, r)) == Some(name);
+                        return a
+                            .child_by_field_name("right")
+                            .and_then(|r| root_name(text, r))
+                            == Some(name);
                     }
                     root_name(text, a) == Some(name)
                 }
@@ -508,16 +598,27 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
         }
         "binary_expression" => {
             let op = cond.child_by_field_name("operator").map(|o| o.kind());
-            let (Some(l), Some(r)) = (cond.child_by_field_name("left"), cond.child_by_field_name("right")) else {
+            let (Some(l), Some(r)) = (
+                cond.child_by_field_name("left"),
+                cond.child_by_field_name("right"),
+            ) else {
                 return false;
             };
             match op {
                 Some("||" | "&&") => tests_absence(text, l, name) || tests_absence(text, r, name),
                 Some("==" | "===") => {
-                    let nullish = |n: Node<'_>| matches!(text_of(text, n), "null" | "undefined" | "'undefined'" | "\"undefined\"");
+                    let nullish = |n: Node<'_>| {
+                        matches!(
+                            text_of(text, n),
+                            "null" | "undefined" | "'undefined'" | "\"undefined\""
+                        )
+                    };
                     let rooted = |n: Node<'_>| {
                         root_name(text, n) == Some(name)
-                            || (n.kind() == "unary_expression" && n.child_by_field_name("argument").and_then(|a| root_name(text, a)) == Some(name))
+                            || (n.kind() == "unary_expression"
+                                && n.child_by_field_name("argument")
+                                    .and_then(|a| root_name(text, a))
+                                    == Some(name))
                     };
                     (rooted(l) && nullish(r)) || (rooted(r) && nullish(l))
                 }
@@ -532,7 +633,9 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
 fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool {
     let facts = &program.files[file];
     let text = facts.text;
-    let Some(write) = facts.node_at(&u.write_range) else { return false };
+    let Some(write) = facts.node_at(&u.write_range) else {
+        return false;
+    };
     let write = {
         let mut w = write;
         while let Some(p) = w.parent() {
@@ -546,17 +649,25 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     };
     // x ||= v, x ??= v
     if write.kind() == "augmented_assignment_expression" {
-        let op = write.child_by_field_name("operator").map(|o| text_of(text, o));
+        let op = write
+            .child_by_field_name("operator")
+            .map(|o| text_of(text, o));
         if matches!(op, Some("||=" | "??=")) {
             return true;
         }
     }
     // x = x || v ; cache[k] = cache[k] || v
     if write.kind() == "assignment_expression" {
-        if let (Some(l), Some(r)) = (write.child_by_field_name("left"), write.child_by_field_name("right")) {
+        if let (Some(l), Some(r)) = (
+            write.child_by_field_name("left"),
+            write.child_by_field_name("right"),
+        ) {
             let r = unparen(r);
             if r.kind() == "binary_expression"
-                && matches!(r.child_by_field_name("operator").map(|o| o.kind()), Some("||" | "??"))
+                && matches!(
+                    r.child_by_field_name("operator").map(|o| o.kind()),
+                    Some("||" | "??")
+                )
                 && r.child_by_field_name("left").map(|x| text_of(text, x)) == Some(text_of(text, l))
             {
                 return true;
@@ -568,10 +679,18 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     let mut node = write.parent();
     while let Some(n) = node {
         match n.kind() {
-            "function_expression" | "arrow_function" | "function_declaration" | "method_definition" => return false,
+            "function_expression"
+            | "arrow_function"
+            | "function_declaration"
+            | "method_definition" => return false,
             "if_statement" => {
-                let in_consequence = n.child_by_field_name("consequence").is_some_and(|c| c.id() == child.id());
-                if in_consequence && n.child_by_field_name("condition").is_some_and(|c| tests_absence(text, c, name)) {
+                let in_consequence = n
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| c.id() == child.id());
+                if in_consequence
+                    && n.child_by_field_name("condition")
+                        .is_some_and(|c| tests_absence(text, c, name))
+                {
                     return true;
                 }
             }
@@ -579,8 +698,11 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
                 // return cache[k] || (cache[k] = compute())
                 let op = n.child_by_field_name("operator").map(|o| o.kind());
                 if matches!(op, Some("||" | "??"))
-                    && n.child_by_field_name("right").is_some_and(|r| r.id() == child.id())
-                    && n.child_by_field_name("left").and_then(|l| root_name(text, l)) == Some(name)
+                    && n.child_by_field_name("right")
+                        .is_some_and(|r| r.id() == child.id())
+                    && n.child_by_field_name("left")
+                        .and_then(|l| root_name(text, l))
+                        == Some(name)
                 {
                     return true;
                 }
@@ -598,7 +720,8 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
                         let returns = cons.is_some_and(|c| {
                             c.kind() == "return_statement"
                                 || (c.kind() == "statement_block"
-                                    && c.named_child(0).is_some_and(|f| f.kind() == "return_statement"))
+                                    && c.named_child(0)
+                                        .is_some_and(|f| f.kind() == "return_statement"))
                         });
                         if returns && cond.and_then(|c| root_name(text, c)) == Some(name) {
                             return true;

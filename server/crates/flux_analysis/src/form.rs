@@ -46,7 +46,10 @@ pub fn fluxional_form(analysis: &FileAnalysis, text: &str) -> String {
         let mut range = f.range.clone();
         for s in &f.streams {
             let to = &analysis.fluxions[s.to.0 as usize];
-            if to.kind == FluxionKind::AfterAwait && to.range.start > range.start && to.range.start < range.end {
+            if to.kind == FluxionKind::AfterAwait
+                && to.range.start > range.start
+                && to.range.start < range.end
+            {
                 range.end = to.range.start;
             }
         }

@@ -48,10 +48,19 @@ pub struct SourceFile<'a> {
 pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> Vec<FileAnalysis> {
     let trees: Vec<flux_syntax::Tree> = files
         .iter()
-        .map(|f| flux_syntax::parse(f.text, flux_syntax::Dialect::from_path(f.path).unwrap_or(flux_syntax::Dialect::JavaScript)))
+        .map(|f| {
+            flux_syntax::parse(
+                f.text,
+                flux_syntax::Dialect::from_path(f.path).unwrap_or(flux_syntax::Dialect::JavaScript),
+            )
+        })
         .collect();
     let program = program::Program {
-        files: files.iter().zip(&trees).map(|(f, t)| program::FileFacts::collect(f, t)).collect(),
+        files: files
+            .iter()
+            .zip(&trees)
+            .map(|(f, t)| program::FileFacts::collect(f, t))
+            .collect(),
         catalog,
     };
     let pipeline = pipeline::Pipeline::build(&program);
@@ -63,13 +72,15 @@ pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> 
             let mut analysis = to_model(&program, &pipeline, &outcome, file);
             analysis.syntax_errors = flux_syntax::syntax_errors(&trees[file]);
             let suppressions = suppress::Suppressions::parse(&program.files[file]);
-            analysis.findings.retain_mut(|f| match config.severity_of(f.code) {
-                Some(s) => {
-                    f.severity = s;
-                    true
-                }
-                None => false,
-            });
+            analysis
+                .findings
+                .retain_mut(|f| match config.severity_of(f.code) {
+                    Some(s) => {
+                        f.severity = s;
+                        true
+                    }
+                    None => false,
+                });
             analysis.suppressions = suppressions.apply(source.text, &mut analysis.findings);
             analysis
         })
@@ -101,7 +112,9 @@ fn to_model(
     use std::collections::HashMap;
     let facts = &program.files[file];
     // Local fluxion ids, main first, then in source order.
-    let mut local: Vec<usize> = (0..pipeline.fluxions.len()).filter(|f| pipeline.fluxions[*f].unit.file == file).collect();
+    let mut local: Vec<usize> = (0..pipeline.fluxions.len())
+        .filter(|f| pipeline.fluxions[*f].unit.file == file)
+        .collect();
     let range_of = |f: usize| -> TextRange {
         let unit = pipeline.fluxions[f].unit;
         match unit.func {
@@ -116,10 +129,23 @@ fn to_model(
             }
         }
     };
-    local.sort_by_key(|f| (pipeline.fluxions[*f].unit.func.is_some(), range_of(*f).start, pipeline.fluxions[*f].unit.segment));
-    let id_of: HashMap<usize, FluxionId> = local.iter().enumerate().map(|(i, f)| (*f, FluxionId(i as u32))).collect();
+    local.sort_by_key(|f| {
+        (
+            pipeline.fluxions[*f].unit.func.is_some(),
+            range_of(*f).start,
+            pipeline.fluxions[*f].unit.segment,
+        )
+    });
+    let id_of: HashMap<usize, FluxionId> = local
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, FluxionId(i as u32)))
+        .collect();
     // Unique names within the file.
-    let mut names: Vec<String> = local.iter().map(|f| pipeline.fluxions[*f].name.clone()).collect();
+    let mut names: Vec<String> = local
+        .iter()
+        .map(|f| pipeline.fluxions[*f].name.clone())
+        .collect();
     for i in 0..names.len() {
         if names[..i].contains(&names[i]) {
             names[i] = format!("{}@{}", names[i], facts.line(range_of(local[i]).start));
@@ -131,12 +157,21 @@ fn to_model(
             None => pipeline.fluxions[f].name.clone(),
         }
     };
-    let main = id_of[&pipeline.unit_fluxion[&pipeline::Unit { file, func: None, segment: 0 }]];
+    let main = id_of[&pipeline.unit_fluxion[&pipeline::Unit {
+        file,
+        func: None,
+        segment: 0,
+    }]];
     let local_or_main = |f: usize| id_of.get(&f).copied().unwrap_or(main);
 
     let mut rupture_points = Vec::new();
     let mut rupture_index: HashMap<usize, usize> = HashMap::new();
-    for (ri, r) in pipeline.ruptures.iter().enumerate().filter(|(_, r)| r.file == file) {
+    for (ri, r) in pipeline
+        .ruptures
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.file == file)
+    {
         let upstream = pipeline
             .owners
             .get(&r.unit)
@@ -153,13 +188,18 @@ fn to_model(
                         None => {
                             let other = &program.files[u.file];
                             let node = other.functions[u.func.unwrap()].node;
-                            Callback::External { path: other.path.to_string(), name: name_of(f), range: node.byte_range() }
+                            Callback::External {
+                                path: other.path.to_string(),
+                                name: name_of(f),
+                                range: node.byte_range(),
+                            }
                         }
                     }
                 }
-                pipeline::CallbackTarget::Unresolved { range, text } => {
-                    Callback::Unresolved { range: range.clone(), text: text.clone() }
-                }
+                pipeline::CallbackTarget::Unresolved { range, text } => Callback::Unresolved {
+                    range: range.clone(),
+                    text: text.clone(),
+                },
             })
             .collect();
         rupture_index.insert(ri, rupture_points.len());
@@ -191,10 +231,19 @@ fn to_model(
         })
         .collect();
     for e in &pipeline.edges {
-        let (Some(from), Some(to), Some(&rp)) = (id_of.get(&e.from), id_of.get(&e.to), rupture_index.get(&e.rupture)) else {
+        let (Some(from), Some(to), Some(&rp)) = (
+            id_of.get(&e.from),
+            id_of.get(&e.to),
+            rupture_index.get(&e.rupture),
+        ) else {
             continue;
         };
-        fluxions[from.0 as usize].streams.push(Stream { kind: e.kind, to: *to, message: Vec::new(), rupture_point: rp });
+        fluxions[from.0 as usize].streams.push(Stream {
+            kind: e.kind,
+            to: *to,
+            message: Vec::new(),
+            rupture_point: rp,
+        });
         let up = &mut fluxions[to.0 as usize].upstream;
         if up.is_none() {
             *up = Some((*from, e.kind, rp));
@@ -220,11 +269,19 @@ fn to_model(
         // A stream carries the variable on every edge from its owner down to each user.
         if let Some(owner) = id_of.get(&v.owner) {
             for target in &v.streamed_to {
-                let Some(mut cur) = id_of.get(target).copied() else { continue };
+                let Some(mut cur) = id_of.get(target).copied() else {
+                    continue;
+                };
                 let mut hops = 0;
                 while cur != *owner && hops < 64 {
-                    let Some((up, _, rp)) = fluxions[cur.0 as usize].upstream else { break };
-                    if let Some(s) = fluxions[up.0 as usize].streams.iter_mut().find(|s| s.to == cur && s.rupture_point == rp) {
+                    let Some((up, _, rp)) = fluxions[cur.0 as usize].upstream else {
+                        break;
+                    };
+                    if let Some(s) = fluxions[up.0 as usize]
+                        .streams
+                        .iter_mut()
+                        .find(|s| s.to == cur && s.rupture_point == rp)
+                    {
                         if !s.message.contains(&v.name) {
                             s.message.push(v.name.clone());
                         }
@@ -248,7 +305,12 @@ fn to_model(
                     fluxion: local_or_main(u.fluxion),
                     write: u.write,
                     mutation: u.mutation,
-                    via: u.via.iter().filter(|(f, _)| *f == file).map(|(_, r)| r.clone()).collect(),
+                    via: u
+                        .via
+                        .iter()
+                        .filter(|(f, _)| *f == file)
+                        .map(|(_, r)| r.clone())
+                        .collect(),
                 })
                 .collect(),
             group: v.group.clone(),
@@ -264,7 +326,10 @@ fn to_model(
             severity: f.code.default_severity(),
             message: f.message.clone(),
             range: f.range.clone(),
-            binding: f.binding.as_ref().map(|(name, range)| BindingRef { name: name.clone(), range: range.clone() }),
+            binding: f.binding.as_ref().map(|(name, range)| BindingRef {
+                name: name.clone(),
+                range: range.clone(),
+            }),
             fluxion: name_of(f.fluxion),
             related: f
                 .related
@@ -277,7 +342,9 @@ fn to_model(
                 .collect(),
         })
         .collect();
-    findings.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
     findings.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.binding == b.binding);
 
     FileAnalysis {

@@ -61,7 +61,11 @@ pub enum Callback {
     /// A function of this file, which became a fluxion.
     Fluxion(FluxionId),
     /// A function exported by another file of the run.
-    External { path: String, name: String, range: TextRange },
+    External {
+        path: String,
+        name: String,
+        range: TextRange,
+    },
     /// Not statically known; reported as `unresolved-callback`.
     Unresolved { range: TextRange, text: String },
 }

@@ -12,7 +12,9 @@ use flux_syntax::{Node, TextRange};
 
 use crate::catalog::{CallbackArg, CallbackPosition, Function, Kind};
 use crate::model::{Origin, StreamKind};
-use crate::program::{self, arguments, callee, first_param_name, string_value, text_of, FileIx, FnIx, Program, Value};
+use crate::program::{
+    self, arguments, callee, first_param_name, string_value, text_of, FileIx, FnIx, Program, Value,
+};
 
 /// A unit of code: the module body (`func: None`) or a function segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +25,9 @@ pub struct Unit {
 }
 
 pub type FlxIx = usize;
+
+/// Call sites, outermost first, by which a fluxion reaches a unit.
+pub type CallPath = Vec<(FileIx, TextRange)>;
 
 #[derive(Clone, Debug)]
 pub enum CallbackTarget {
@@ -81,7 +86,7 @@ pub struct Pipeline {
     pub edges: Vec<Edge>,
     /// For each unit, the fluxions it runs in, each with the call path
     /// (call sites, outermost first) by which the fluxion reaches it.
-    pub owners: HashMap<Unit, Vec<(FlxIx, Vec<(FileIx, TextRange)>)>>,
+    pub owners: HashMap<Unit, Vec<(FlxIx, CallPath)>>,
     /// Fluxions that run per event (downstream of a non-one-shot start stream).
     pub per_event: Vec<bool>,
 }
@@ -98,7 +103,15 @@ impl Pipeline {
         };
         // 1. Main fluxions.
         for file in 0..program.files.len() {
-            p.add_fluxion(Unit { file, func: None, segment: 0 }, "main".into(), crate::model::FluxionKind::Main);
+            p.add_fluxion(
+                Unit {
+                    file,
+                    func: None,
+                    segment: 0,
+                },
+                "main".into(),
+                crate::model::FluxionKind::Main,
+            );
         }
         // 2. Rupture points of calls, and callback fluxions.
         let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::new();
@@ -126,7 +139,11 @@ impl Pipeline {
                         if let Value::Func { file: ff, node } = program.eval(file, c, 16) {
                             if let Some(fx) = program.files[ff].function_of(node) {
                                 unit_calls.entry(unit).or_default().push(Call {
-                                    to: Unit { file: ff, func: Some(fx), segment: 0 },
+                                    to: Unit {
+                                        file: ff,
+                                        func: Some(fx),
+                                        segment: 0,
+                                    },
                                     site: call.byte_range(),
                                 });
                             }
@@ -135,7 +152,11 @@ impl Pipeline {
                     for arg in arguments(call) {
                         if let Some(fx) = program.files[file].function_of(program::unparen(arg)) {
                             unit_calls.entry(unit).or_default().push(Call {
-                                to: Unit { file, func: Some(fx), segment: 0 },
+                                to: Unit {
+                                    file,
+                                    func: Some(fx),
+                                    segment: 0,
+                                },
                                 site: call.byte_range(),
                             });
                         }
@@ -148,7 +169,11 @@ impl Pipeline {
             for (fx, func) in facts.functions.iter().enumerate() {
                 let base = facts.function_label(fx);
                 for (k, aw) in func.awaits.iter().enumerate() {
-                    let unit = Unit { file, func: Some(fx), segment: k + 1 };
+                    let unit = Unit {
+                        file,
+                        func: Some(fx),
+                        segment: k + 1,
+                    };
                     let name = format!("{base}@await{}", facts.line(aw.start_byte()));
                     p.add_fluxion(unit, name, crate::model::FluxionKind::AfterAwait);
                     p.ruptures.push(Rupture {
@@ -157,7 +182,11 @@ impl Pipeline {
                         range: aw.byte_range(),
                         callee_range: aw.start_byte()..aw.start_byte() + 5,
                         callee: "await".into(),
-                        unit: Unit { file, func: Some(fx), segment: k },
+                        unit: Unit {
+                            file,
+                            func: Some(fx),
+                            segment: k,
+                        },
                         callbacks: vec![(CallbackTarget::Unit(unit), aw.byte_range())],
                         origin: Origin::Await,
                         event: None,
@@ -194,7 +223,11 @@ impl Pipeline {
         for (file, facts) in program.files.iter().enumerate() {
             for (fx, func) in facts.functions.iter().enumerate() {
                 for seg in 0..=func.awaits.len() {
-                    let u = Unit { file, func: Some(fx), segment: seg };
+                    let u = Unit {
+                        file,
+                        func: Some(fx),
+                        segment: seg,
+                    };
                     if !p.owners.contains_key(&u) {
                         unreached.push(u);
                     }
@@ -202,11 +235,16 @@ impl Pipeline {
             }
         }
         for u in unreached {
-            let main = p.unit_fluxion[&Unit { file: u.file, func: None, segment: 0 }];
+            let main = p.unit_fluxion[&Unit {
+                file: u.file,
+                func: None,
+                segment: 0,
+            }];
             p.owners.entry(u).or_default().push((main, Vec::new()));
             // and what it calls
             let mut seen: HashSet<Unit> = HashSet::from([u]);
-            let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> = VecDeque::from([(u, Vec::new())]);
+            let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> =
+                VecDeque::from([(u, Vec::new())]);
             while let Some((cu, path)) = queue.pop_front() {
                 for c in unit_calls.get(&cu).into_iter().flatten() {
                     if seen.insert(c.to) && !p.owners.contains_key(&c.to) {
@@ -220,20 +258,41 @@ impl Pipeline {
         }
         // 5. Streams between fluxions.
         for (ri, r) in p.ruptures.iter().enumerate() {
-            let froms: Vec<FlxIx> = p.owners.get(&r.unit).map(|o| o.iter().map(|(f, _)| *f).collect()).unwrap_or_default();
+            let froms: Vec<FlxIx> = p
+                .owners
+                .get(&r.unit)
+                .map(|o| o.iter().map(|(f, _)| *f).collect())
+                .unwrap_or_default();
             for (target, _) in &r.callbacks {
-                let CallbackTarget::Unit(u) = target else { continue };
+                let CallbackTarget::Unit(u) = target else {
+                    continue;
+                };
                 let to = p.unit_fluxion[u];
                 for &from in &froms {
-                    if !p.edges.iter().any(|e| e.from == from && e.to == to && e.rupture == ri) {
-                        p.edges.push(Edge { from, to, kind: r.kind, one_shot: r.one_shot, rupture: ri });
+                    if !p
+                        .edges
+                        .iter()
+                        .any(|e| e.from == from && e.to == to && e.rupture == ri)
+                    {
+                        p.edges.push(Edge {
+                            from,
+                            to,
+                            kind: r.kind,
+                            one_shot: r.one_shot,
+                            rupture: ri,
+                        });
                     }
                 }
             }
         }
         // 6. Per-event fluxions: reached through a start stream.
         p.per_event = vec![false; p.fluxions.len()];
-        let mut queue: VecDeque<FlxIx> = p.edges.iter().filter(|e| e.is_stream()).map(|e| e.to).collect();
+        let mut queue: VecDeque<FlxIx> = p
+            .edges
+            .iter()
+            .filter(|e| e.is_stream())
+            .map(|e| e.to)
+            .collect();
         while let Some(f) = queue.pop_front() {
             if p.per_event[f] {
                 continue;
@@ -276,10 +335,20 @@ impl Pipeline {
 
 /// The unit that contains `offset` in function `func` of `file`.
 pub fn unit_of(program: &Program<'_>, file: FileIx, func: Option<FnIx>, offset: usize) -> Unit {
-    let Some(fx) = func else { return Unit { file, func: None, segment: 0 } };
+    let Some(fx) = func else {
+        return Unit {
+            file,
+            func: None,
+            segment: 0,
+        };
+    };
     let awaits = &program.files[file].functions[fx].awaits;
     let segment = awaits.iter().take_while(|a| a.end_byte() <= offset).count();
-    Unit { file, func: Some(fx), segment }
+    Unit {
+        file,
+        func: Some(fx),
+        segment,
+    }
 }
 
 /// Is this call a rupture point? Resolution order: promise methods, the
@@ -297,7 +366,12 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
 
     let mut found: Option<(Function, Origin)> = None;
     let member = (callee_node.kind() == "member_expression")
-        .then(|| (callee_node.child_by_field_name("object"), callee_node.child_by_field_name("property")))
+        .then(|| {
+            (
+                callee_node.child_by_field_name("object"),
+                callee_node.child_by_field_name("property"),
+            )
+        })
         .and_then(|(o, p)| Some((o?, text_of(text, p?).to_string())));
 
     if let Some((_, method)) = &member {
@@ -320,7 +394,9 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         let spec = match &value {
             Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
             Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
-            Value::Method { ty, name } if !is_new => catalog.method(ty, name).map(|f| (f, format!("{ty}.{name}"))),
+            Value::Method { ty, name } if !is_new => catalog
+                .method(ty, name)
+                .map(|f| (f, format!("{ty}.{name}"))),
             _ => None,
         };
         if let Some((f, entry)) = spec {
@@ -342,12 +418,21 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
                     .flatten();
                 if let Some(ty) = assumed {
                     if let Some(f) = catalog.method(ty, method).filter(|f| f.kind.is_some()) {
-                        found = Some((f.clone(), Origin::Catalog(format!("{ty}.{method} (assumed for `{}`)", text_of(text, *object)))));
+                        found = Some((
+                            f.clone(),
+                            Origin::Catalog(format!(
+                                "{ty}.{method} (assumed for `{}`)",
+                                text_of(text, *object)
+                            )),
+                        ));
                     }
                 }
                 if found.is_none() {
                     if let Some((entry, false)) = catalog.callee(&callee_text) {
-                        found = Some((entry.function.clone(), Origin::Catalog(format!("*.{}", entry.callee))));
+                        found = Some((
+                            entry.function.clone(),
+                            Origin::Catalog(format!("*.{}", entry.callee)),
+                        ));
                     }
                 }
             }
@@ -358,12 +443,17 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         let inferred = args.iter().rev().find(|a| {
             let a = program::unparen(**a);
             facts.function_of(a).is_some()
-                && matches!(first_param_name(text, a).as_deref(), Some("err" | "error" | "e" | "er"))
+                && matches!(
+                    first_param_name(text, a).as_deref(),
+                    Some("err" | "error" | "e" | "er")
+                )
         });
         if let Some(arg) = inferred {
             let f = Function {
                 kind: Some(Kind::Post),
-                callback: CallbackArg::Index(args.iter().position(|a| a.id() == arg.id()).unwrap_or(0) as i32),
+                callback: CallbackArg::Index(
+                    args.iter().position(|a| a.id() == arg.id()).unwrap_or(0) as i32,
+                ),
                 ..Function::default()
             };
             found = Some((f, Origin::Inferred));
@@ -371,14 +461,20 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     }
     let (spec, origin) = found?;
     let kind: StreamKind = spec.kind?.into();
-    let event = spec.event.and_then(|i| args.get(i)).and_then(|a| string_value(text, *a));
+    let event = spec
+        .event
+        .and_then(|i| args.get(i))
+        .and_then(|a| string_value(text, *a));
     let one_shot = spec.one_shot
-        || event.as_ref().is_some_and(|e| spec.one_shot_events.iter().any(|o| o == e));
+        || event
+            .as_ref()
+            .is_some_and(|e| spec.one_shot_events.iter().any(|o| o == e));
     // Promise and inferred callbacks that are not functions of the run (`.catch(next)`)
     // are not worth a hint: only catalog and configuration entries promise a callback.
     // Only listeners matter enough to report: a post point's last argument is
     // as often a promise-style option (`connect(url)`) as an unknown callback.
-    let report_unknown = matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
+    let report_unknown =
+        matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
     let callbacks = callbacks(program, file, &spec.callback, &args, report_unknown);
     if callbacks.is_empty() {
         return None;
@@ -411,20 +507,35 @@ fn callbacks<'t>(
         let inner = program::unparen(arg);
         // Middleware made by a catalog function (`express.static('public')`) is library code.
         if inner.kind() == "call_expression"
-            && callee(inner).is_some_and(|c| matches!(program.eval(file, c, 16), Value::Type(_) | Value::Method { .. }))
+            && callee(inner).is_some_and(|c| {
+                matches!(
+                    program.eval(file, c, 16),
+                    Value::Type(_) | Value::Method { .. }
+                )
+            })
         {
             return None;
         }
         match program.eval(file, arg, 16) {
             Value::Func { file: ff, node } => {
                 let fx = program.files[ff].function_of(node)?;
-                Some((CallbackTarget::Unit(Unit { file: ff, func: Some(fx), segment: 0 }), arg.byte_range()))
+                Some((
+                    CallbackTarget::Unit(Unit {
+                        file: ff,
+                        func: Some(fx),
+                        segment: 0,
+                    }),
+                    arg.byte_range(),
+                ))
             }
             Value::Unknown
                 if report_unknown
                     && matches!(
                         program::unparen(arg).kind(),
-                        "identifier" | "member_expression" | "call_expression" | "subscript_expression"
+                        "identifier"
+                            | "member_expression"
+                            | "call_expression"
+                            | "subscript_expression"
                     ) =>
             {
                 Some((
@@ -448,10 +559,19 @@ fn callbacks<'t>(
                 let value = Value::Object { file, node: obj };
                 for p in properties {
                     // dotted paths reach nested options (`{ options: { handler } }`)
-                    let held = p.split('.').fold(value.clone(), |v, seg| program.member(&v, seg, 16));
+                    let held = p
+                        .split('.')
+                        .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
                     if let Value::Func { file: ff, node } = held {
                         if let Some(fx) = program.files[ff].function_of(node) {
-                            out.push((CallbackTarget::Unit(Unit { file: ff, func: Some(fx), segment: 0 }), node.byte_range()));
+                            out.push((
+                                CallbackTarget::Unit(Unit {
+                                    file: ff,
+                                    func: Some(fx),
+                                    segment: 0,
+                                }),
+                                node.byte_range(),
+                            ));
                         }
                     }
                 }

@@ -25,9 +25,6 @@ pub struct Function<'t> {
     pub node: Node<'t>,
     /// Declared name, else the variable/property it is assigned to.
     pub name: Option<String>,
-    pub is_async: bool,
-    /// The enclosing function, if any.
-    pub parent: Option<FnIx>,
     /// Return expressions of its own body (an arrow's expression body too).
     pub returns: Vec<Node<'t>>,
     /// `await`s of its own body (not of nested functions), in source order.
@@ -79,11 +76,19 @@ pub fn string_value(text: &str, node: Node<'_>) -> Option<String> {
     match node.kind() {
         "string" => {
             let t = text_of(text, node);
-            Some(t.get(1..t.len().saturating_sub(1)).unwrap_or("").to_string())
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
         }
         "template_string" if node.named_child_count() == 0 || !has_substitution(node) => {
             let t = text_of(text, node);
-            Some(t.get(1..t.len().saturating_sub(1)).unwrap_or("").to_string())
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
         }
         _ => None,
     }
@@ -91,7 +96,9 @@ pub fn string_value(text: &str, node: Node<'_>) -> Option<String> {
 
 fn has_substitution(node: Node<'_>) -> bool {
     let mut c = node.walk();
-    let found = node.named_children(&mut c).any(|n| n.kind() == "template_substitution");
+    let found = node
+        .named_children(&mut c)
+        .any(|n| n.kind() == "template_substitution");
     found
 }
 
@@ -101,21 +108,33 @@ pub fn callee_display(text: &str, node: Node<'_>) -> String {
     match node.kind() {
         "identifier" | "this" | "super" => text_of(text, node).to_string(),
         "member_expression" => {
-            let object = node.child_by_field_name("object").map_or("…".into(), |o| callee_display(text, o));
-            let property = node.child_by_field_name("property").map_or("", |p| text_of(text, p));
+            let object = node
+                .child_by_field_name("object")
+                .map_or("…".into(), |o| callee_display(text, o));
+            let property = node
+                .child_by_field_name("property")
+                .map_or("", |p| text_of(text, p));
             format!("{object}.{property}")
         }
         "call_expression" => {
-            let f = node.child_by_field_name("function").map_or("…".into(), |f| callee_display(text, f));
+            let f = node
+                .child_by_field_name("function")
+                .map_or("…".into(), |f| callee_display(text, f));
             format!("{f}(…)")
         }
         "new_expression" => {
-            let f = node.child_by_field_name("constructor").map_or("…".into(), |f| callee_display(text, f));
+            let f = node
+                .child_by_field_name("constructor")
+                .map_or("…".into(), |f| callee_display(text, f));
             format!("new {f}(…)")
         }
         _ => {
             let t = text_of(text, node);
-            if t.len() <= 24 && !t.contains('\n') { t.to_string() } else { "…".into() }
+            if t.len() <= 24 && !t.contains('\n') {
+                t.to_string()
+            } else {
+                "…".into()
+            }
         }
     }
 }
@@ -137,12 +156,15 @@ pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
         return Vec::new();
     };
     let mut c = args.walk();
-    args.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+    args.named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect()
 }
 
 /// The callee of a call or `new`.
 pub fn callee(call: Node<'_>) -> Option<Node<'_>> {
-    call.child_by_field_name("function").or_else(|| call.child_by_field_name("constructor"))
+    call.child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
 }
 
 /// Name of the first parameter of a function node.
@@ -152,7 +174,9 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
     }
     let params = func.child_by_field_name("parameters")?;
     let mut c = params.walk();
-    let first = params.named_children(&mut c).find(|n| n.kind() != "comment")?;
+    let first = params
+        .named_children(&mut c)
+        .find(|n| n.kind() != "comment")?;
     let ident = match first.kind() {
         "identifier" => first,
         "assignment_pattern" => first.child_by_field_name("left")?,
@@ -197,22 +221,16 @@ impl<'t> FileFacts<'t> {
             let kind = node.kind();
             if is_function(kind) {
                 let ix = self.functions.len();
-                let is_async = {
-                    let mut c = node.walk();
-                    let found = node.children(&mut c).any(|n| n.kind() == "async");
-                    found
-                };
                 self.functions.push(Function {
                     node,
                     name: function_name(text, node),
-                    is_async,
-                    parent: current,
                     returns: Vec::new(),
                     awaits: Vec::new(),
                     calls: Vec::new(),
                 });
                 self.fn_by_id.insert(node.id(), ix);
-                self.fn_by_range.insert((node.start_byte(), node.end_byte()), ix);
+                self.fn_by_range
+                    .insert((node.start_byte(), node.end_byte()), ix);
                 if kind == "arrow_function" {
                     if let Some(body) = node.child_by_field_name("body") {
                         if body.kind() != "statement_block" {
@@ -253,16 +271,18 @@ impl<'t> FileFacts<'t> {
     }
 
     fn collect_cjs_export(&mut self, node: Node<'t>) {
-        let (Some(left), Some(right)) =
-            (node.child_by_field_name("left"), node.child_by_field_name("right"))
-        else {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
             return;
         };
         let left_text = text_of(self.text, left);
         if left_text == "module.exports" {
             self.module_exports = Some(right);
-        } else if let Some(name) =
-            left_text.strip_prefix("module.exports.").or_else(|| left_text.strip_prefix("exports."))
+        } else if let Some(name) = left_text
+            .strip_prefix("module.exports.")
+            .or_else(|| left_text.strip_prefix("exports."))
         {
             if !name.contains(['.', '[']) {
                 self.exports.insert(name.to_string(), right);
@@ -287,9 +307,10 @@ impl<'t> FileFacts<'t> {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let (Some(name), Some(value)) =
-                            (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                        {
+                        if let (Some(name), Some(value)) = (
+                            d.child_by_field_name("name"),
+                            d.child_by_field_name("value"),
+                        ) {
                             if name.kind() == "identifier" {
                                 self.exports.insert(text_of(self.text, name).into(), value);
                             }
@@ -308,12 +329,16 @@ impl<'t> FileFacts<'t> {
         }
         // export { a as b }
         let mut c = node.walk();
-        for clause in node.named_children(&mut c).filter(|n| n.kind() == "export_clause") {
+        for clause in node
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "export_clause")
+        {
             let mut c2 = clause.walk();
             for spec in clause.named_children(&mut c2) {
-                let (Some(name), alias) =
-                    (spec.child_by_field_name("name"), spec.child_by_field_name("alias"))
-                else {
+                let (Some(name), alias) = (
+                    spec.child_by_field_name("name"),
+                    spec.child_by_field_name("alias"),
+                ) else {
                     continue;
                 };
                 let exported = text_of(self.text, alias.unwrap_or(name)).to_string();
@@ -345,7 +370,9 @@ impl<'t> FileFacts<'t> {
     }
 
     pub fn reference_at(&self, offset: usize) -> Option<&scope::Reference> {
-        self.ref_by_start.get(&offset).map(|&i| &self.scopes.references[i])
+        self.ref_by_start
+            .get(&offset)
+            .map(|&i| &self.scopes.references[i])
     }
 
     pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
@@ -354,7 +381,11 @@ impl<'t> FileFacts<'t> {
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..offset.min(self.text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     /// A function's display name: its name, else `anonymous@LINE`.
@@ -397,9 +428,18 @@ pub enum Value<'t> {
     /// A value of a catalog type.
     Type(String),
     /// A catalog method taken off a value but not called yet.
-    Method { ty: String, name: String },
-    Func { file: FileIx, node: Node<'t> },
-    Object { file: FileIx, node: Node<'t> },
+    Method {
+        ty: String,
+        name: String,
+    },
+    Func {
+        file: FileIx,
+        node: Node<'t>,
+    },
+    Object {
+        file: FileIx,
+        node: Node<'t>,
+    },
     /// The exports object of a file of the run.
     Exports(FileIx),
     /// The `require` function.
@@ -421,7 +461,8 @@ pub struct Program<'t> {
 impl<'t> Program<'t> {
     /// Resolves a module specifier from `from` to a file of the run or a catalog type.
     pub fn module(&self, from: FileIx, specifier: &str) -> Value<'t> {
-        if specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/') {
+        if specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/')
+        {
             return match self.local_file(from, specifier) {
                 Some(f) => match self.files[f].module_exports {
                     Some(e) => self.eval(f, e, EVAL_DEPTH - 1),
@@ -443,14 +484,21 @@ impl<'t> Program<'t> {
             Some(i) => &base[..i],
             None => "",
         };
-        let joined = normalize(&if specifier.starts_with('/') {
-            specifier.to_string()
-        } else if dir.is_empty() {
+        let joined = normalize(&if specifier.starts_with('/') || dir.is_empty() {
             specifier.to_string()
         } else {
             format!("{dir}/{specifier}")
         });
-        let candidates = ["", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs", "/index.cjs"];
+        let candidates = [
+            "",
+            ".js",
+            ".mjs",
+            ".cjs",
+            ".jsx",
+            "/index.js",
+            "/index.mjs",
+            "/index.cjs",
+        ];
         candidates.iter().find_map(|ext| {
             let want = format!("{joined}{ext}");
             self.files.iter().position(|f| normalize(f.path) == want)
@@ -505,18 +553,20 @@ impl<'t> Program<'t> {
                 b.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
             }
             "member_expression" => {
-                let (Some(object), Some(property)) =
-                    (node.child_by_field_name("object"), node.child_by_field_name("property"))
-                else {
+                let (Some(object), Some(property)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("property"),
+                ) else {
                     return Value::Unknown;
                 };
                 let obj = self.eval(file, object, depth - 1);
                 self.member(&obj, text_of(text, property), depth - 1)
             }
             "subscript_expression" => {
-                let (Some(object), Some(index)) =
-                    (node.child_by_field_name("object"), node.child_by_field_name("index"))
-                else {
+                let (Some(object), Some(index)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("index"),
+                ) else {
                     return Value::Unknown;
                 };
                 match string_value(text, index) {
@@ -529,7 +579,9 @@ impl<'t> Program<'t> {
             }
             "call_expression" => self.eval_call(file, node, depth),
             "new_expression" => {
-                let Some(ctor) = callee(node) else { return Value::Unknown };
+                let Some(ctor) = callee(node) else {
+                    return Value::Unknown;
+                };
                 match self.eval(file, ctor, depth - 1) {
                     Value::Type(t) => self
                         .catalog
@@ -545,7 +597,9 @@ impl<'t> Program<'t> {
 
     fn eval_call(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
         let text = self.files[file].text;
-        let Some(f) = callee(node) else { return Value::Unknown };
+        let Some(f) = callee(node) else {
+            return Value::Unknown;
+        };
         let target = self.eval(file, f, depth - 1);
         match target {
             Value::Require => {
@@ -562,9 +616,14 @@ impl<'t> Program<'t> {
                 .method(&ty, &name)
                 .and_then(|f| f.returns.clone())
                 .map_or(Value::Unknown, Value::Type),
-            Value::Func { file: ff, node: fnode } => {
+            Value::Func {
+                file: ff,
+                node: fnode,
+            } => {
                 let facts = &self.files[ff];
-                let Some(fx) = facts.function_of(fnode) else { return Value::Unknown };
+                let Some(fx) = facts.function_of(fnode) else {
+                    return Value::Unknown;
+                };
                 // A factory: the first return that evaluates to something known.
                 facts.functions[fx]
                     .returns
@@ -587,7 +646,10 @@ impl<'t> Program<'t> {
                 if let Some(p) = self.catalog.property(t, name) {
                     Value::Type(p.to_string())
                 } else if self.catalog.method(t, name).is_some() {
-                    Value::Method { ty: t.clone(), name: name.to_string() }
+                    Value::Method {
+                        ty: t.clone(),
+                        name: name.to_string(),
+                    }
                 } else if name == "default" {
                     obj.clone() // CommonJS interop: the default export is the module object
                 } else {
@@ -606,7 +668,8 @@ impl<'t> Program<'t> {
                         "pair" => {
                             let key = prop.child_by_field_name("key");
                             let key_text = key.map(|k| {
-                                string_value(text, k).unwrap_or_else(|| text_of(text, k).to_string())
+                                string_value(text, k)
+                                    .unwrap_or_else(|| text_of(text, k).to_string())
                             });
                             if key_text.as_deref() == Some(name) {
                                 if let Some(v) = prop.child_by_field_name("value") {
@@ -620,7 +683,10 @@ impl<'t> Program<'t> {
                         "method_definition" => {
                             let key = prop.child_by_field_name("name");
                             if key.map(|k| text_of(text, k)) == Some(name) {
-                                return Value::Func { file: *file, node: prop };
+                                return Value::Func {
+                                    file: *file,
+                                    node: prop,
+                                };
                             }
                         }
                         _ => {}
@@ -635,10 +701,15 @@ impl<'t> Program<'t> {
     fn eval_identifier(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
         let facts = &self.files[file];
         let name = text_of(facts.text, node);
-        let binding = facts.reference_at(node.start_byte()).and_then(|r| r.binding).or_else(|| {
-            // shorthand properties and a few identifier positions have no reference
-            facts.scopes.lookup(name, facts.scopes.scope_at(node.start_byte()))
-        });
+        let binding = facts
+            .reference_at(node.start_byte())
+            .and_then(|r| r.binding)
+            .or_else(|| {
+                // shorthand properties and a few identifier positions have no reference
+                facts
+                    .scopes
+                    .lookup(name, facts.scopes.scope_at(node.start_byte()))
+            });
         let Some(b) = binding else {
             return match name {
                 "require" => Value::Require,
@@ -677,17 +748,29 @@ impl<'t> Program<'t> {
                     .init
                     .as_ref()
                     .and_then(|r| facts.node_at(r))
-                    .and_then(|n| string_value(facts.text, climb_to(n, binding.init.as_ref().unwrap(), |k| k == "string")));
-                let Some(spec) = spec else { return Value::Unknown };
+                    .and_then(|n| {
+                        string_value(
+                            facts.text,
+                            climb_to(n, binding.init.as_ref().unwrap(), |k| k == "string"),
+                        )
+                    });
+                let Some(spec) = spec else {
+                    return Value::Unknown;
+                };
                 let module = self.module(file, &spec);
                 self.follow_path(module, &binding.path, depth - 1)
             }
-            BindingKind::Var | BindingKind::Let | BindingKind::Const | BindingKind::ImplicitGlobal => {
+            BindingKind::Var
+            | BindingKind::Let
+            | BindingKind::Const
+            | BindingKind::ImplicitGlobal => {
                 let init = match &binding.init {
                     Some(r) => facts.node_at(r).map(|n| climb_to_expression(n, r)),
                     None => self.first_assignment(file, b),
                 };
-                let Some(init) = init else { return Value::Unknown };
+                let Some(init) = init else {
+                    return Value::Unknown;
+                };
                 let v = self.eval(file, init, depth - 1);
                 self.follow_path(v, &binding.path, depth - 1)
             }
@@ -741,7 +824,9 @@ fn climb_to<'t>(mut node: Node<'t>, range: &TextRange, want: impl Fn(&str) -> bo
 fn climb_to_expression<'t>(node: Node<'t>, range: &TextRange) -> Node<'t> {
     let mut node = node;
     while let Some(p) = node.parent() {
-        if p.byte_range() == *range && !matches!(p.kind(), "expression_statement" | "variable_declarator") {
+        if p.byte_range() == *range
+            && !matches!(p.kind(), "expression_statement" | "variable_declarator")
+        {
             node = p;
         } else {
             break;

@@ -50,7 +50,13 @@ impl Suppressions {
                 .collect();
             let line = facts.line(c.start_byte());
             list.push((
-                Suppression { range: c.byte_range(), whole_file, codes, reason, used: 0 },
+                Suppression {
+                    range: c.byte_range(),
+                    whole_file,
+                    codes,
+                    reason,
+                    used: 0,
+                },
                 line,
             ));
         }
@@ -67,7 +73,8 @@ impl Suppressions {
                     .count()
                     + 1;
                 let hit = self.list.iter_mut().find(|(s, at)| {
-                    let applies = s.codes.is_empty() || s.codes.iter().any(|c| c == f.code.as_str());
+                    let applies =
+                        s.codes.is_empty() || s.codes.iter().any(|c| c == f.code.as_str());
                     applies && (s.whole_file || *at + 1 == line)
                 });
                 match hit {
