@@ -212,6 +212,7 @@ fn to_model(
             callbacks,
             origin: r.origin.clone(),
             event: r.event.clone(),
+            label: r.label.clone(),
             one_shot: r.one_shot,
         });
     }

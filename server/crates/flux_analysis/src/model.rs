@@ -85,6 +85,9 @@ pub struct RupturePoint {
     pub origin: Origin,
     /// The event name for `emitter.on('event', …)`-like calls.
     pub event: Option<String>,
+    /// The first string argument: a route's path (`app.get('/users', …)`),
+    /// an event's, queue's or channel's name, a cron expression.
+    pub label: Option<String>,
     /// A start point whose events happen once (`listen(cb)`, `'listening'`,
     /// `once`): start-up or shutdown, not per-event work.
     pub one_shot: bool,

@@ -46,6 +46,7 @@ pub struct Rupture {
     pub callbacks: Vec<(CallbackTarget, TextRange)>,
     pub origin: Origin,
     pub event: Option<String>,
+    pub label: Option<String>,
     pub one_shot: bool,
 }
 
@@ -190,6 +191,7 @@ impl Pipeline {
                         callbacks: vec![(CallbackTarget::Unit(unit), aw.byte_range())],
                         origin: Origin::Await,
                         event: None,
+                        label: None,
                         one_shot: false,
                     });
                 }
@@ -489,6 +491,7 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         callbacks,
         origin,
         event,
+        label: args.iter().find_map(|a| string_value(text, *a)),
         one_shot,
     })
 }
