@@ -8,6 +8,7 @@
 //! The walk is iterative: deeply nested code cannot overflow the stack.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use flux_syntax::{TextRange, Tree};
 
@@ -153,11 +154,58 @@ pub struct ScopeTree {
 struct ScopeIndex {
     built: bool,
     /// Per scope: the names it declares (the binding a lookup finds).
-    names: Vec<HashMap<String, BindingId>>,
+    names: Vec<FxMap<String, BindingId>>,
     /// Declaring identifier (also of a redeclaration) → binding.
-    by_decl: HashMap<(usize, usize), BindingId>,
+    by_decl: FxMap<(usize, usize), BindingId>,
     /// Function node range → its scope.
-    functions: HashMap<(usize, usize), ScopeId>,
+    functions: FxMap<(usize, usize), ScopeId>,
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The multiply-rotate hash of rustc (FxHash): the keys are short names and
+/// offsets from our own parse, so SipHash's DoS resistance buys nothing.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl ScopeTree {

@@ -1027,3 +1027,53 @@ fn deep_garbage_does_not_panic() {
         }
     });
 }
+
+/// `cargo test -p flux_analysis --release -- --ignored large_file` (timing
+/// asserted in release builds only).
+#[test]
+#[ignore]
+fn large_file_is_fast() {
+    let chunk = "var app = require('express')(), count = 0;
+function handler(req, res, next) {
+  const { id, body: [first, ...rest] = [] } = req.params;
+  for (let i = 0; i < rest.length; i++) { count += rest[i]; cache.push(i); }
+  class K extends Base { x = id; m(a = first) { return this.x + a; } }
+  res.send(items.map(x => ({ x, y: x * 2 })));
+  delete cache[id]; Object.assign(state, { id });
+}
+";
+    let src = chunk.repeat(100_000 / chunk.lines().count());
+    let tree = flux_syntax::parse(&src, flux_syntax::Dialect::JavaScript);
+    let runs: u32 = std::env::var("FLUX_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let start = std::time::Instant::now();
+    let mut t = ScopeTree::default();
+    for _ in 0..runs {
+        t = analyze(&tree, &src);
+    }
+    let took = start.elapsed() / runs;
+    let walk = std::time::Instant::now();
+    let mut cursor = tree.walk();
+    let mut count = 0usize;
+    'walk: loop {
+        count += cursor.node().kind().len();
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    eprintln!("bare cursor walk: {:?} ({count})", walk.elapsed());
+    eprintln!("{} lines, {} refs, {} scopes: {took:?}", src.lines().count(), t.references.len(), t.scopes.len());
+    if !cfg!(debug_assertions) {
+        assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+    }
+    // a deep but wide file: many nested callbacks referencing outer names
+    let deep = format!("var n = 0; {} n += 1; {}", "a(function (e) { e;".repeat(20_000), "});".repeat(20_000));
+    let tree = flux_syntax::parse(&deep, flux_syntax::Dialect::JavaScript);
+    let start = std::time::Instant::now();
+    analyze(&tree, &deep);
+    eprintln!("20000 nested callbacks: {:?}", start.elapsed());
+}
