@@ -159,6 +159,10 @@ struct ScopeIndex {
     by_decl: FxMap<(usize, usize), BindingId>,
     /// Function node range → its scope.
     functions: FxMap<(usize, usize), ScopeId>,
+    /// Per scope: the innermost scope created before it whose range contains
+    /// it. Mostly its parent, but decorators and computed keys are walked in
+    /// the enclosing scope although the function/class node spans them.
+    enclosing: Vec<Option<ScopeId>>,
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
@@ -222,9 +226,9 @@ impl ScopeTree {
         if !self.index.built {
             return self.scope_at_linear(offset);
         }
-        // Scopes are created in pre-order, so they are sorted by start and a
-        // parent contains its children: the innermost scope containing the
-        // offset is the last one starting at or before it, or an ancestor.
+        // Scopes are created in pre-order, so they are sorted by start: the
+        // innermost scope containing the offset is the last one starting at or
+        // before it, or one of the scopes enclosing that one.
         let after = self.scopes.partition_point(|s| s.range.start <= offset);
         let mut current = after.checked_sub(1).map(|i| ScopeId(i as u32));
         while let Some(s) = current {
@@ -232,7 +236,7 @@ impl ScopeTree {
             if range.start <= offset && offset < range.end {
                 return s;
             }
-            current = self.scope(s).parent;
+            current = self.index.enclosing.get(s.0 as usize).copied().flatten();
         }
         ScopeId(0)
     }

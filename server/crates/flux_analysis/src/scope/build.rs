@@ -7,14 +7,12 @@
 //! of bindings per name — so a reference before its `var`/function
 //! declaration resolves like one after it, in linear time.
 
-use super::FxMap;
-
 use flux_syntax::{Node, TextRange, Tree};
 use tree_sitter::TreeCursor;
 
 use super::{
-    Binding, BindingId, BindingKind, Mutation, PathStep, Reference, Scope, ScopeId, ScopeIndex,
-    ScopeKind, ScopeTree, MUTATING_METHODS,
+    Binding, BindingId, BindingKind, FxMap, Mutation, PathStep, Reference, Scope, ScopeId,
+    ScopeIndex, ScopeKind, ScopeTree, MUTATING_METHODS,
 };
 
 type Span = (usize, usize);
@@ -30,7 +28,11 @@ enum Ctx {
     Body,
     /// An assignment target: an identifier is written (and read too for
     /// `+=`, `++`); a member expression mutates its root object.
-    Target { read: bool, assign: Span, init: Option<Span> },
+    Target {
+        read: bool,
+        assign: Span,
+        init: Option<Span>,
+    },
     /// The object side of a member chain whose root object is mutated.
     MutRoot { mutation: Mutation, range: Span },
     /// A declaration pattern; `path` indexes [`Builder::paths`].
@@ -68,15 +70,33 @@ struct Names {
     ids: Vec<u16>,
 }
 
-const FIELDS: &[&str] =
-    &["name", "value", "key", "left", "right", "object", "property", "operator", "source", "initializer", "alias"];
+const FIELDS: &[&str] = &[
+    "name",
+    "value",
+    "key",
+    "left",
+    "right",
+    "object",
+    "property",
+    "operator",
+    "source",
+    "initializer",
+    "alias",
+];
 
 impl Names {
     fn new(tree: &Tree) -> Names {
         let lang = tree.language();
-        let kinds = (0..lang.node_kind_count()).map(|i| lang.node_kind_for_id(i as u16).unwrap_or("").into()).collect();
-        let fields = (0..=lang.field_count()).map(|i| lang.field_name_for_id(i as u16).unwrap_or("").into()).collect();
-        let ids = FIELDS.iter().map(|&f| lang.field_id_for_name(f).map_or(0, u16::from)).collect();
+        let kinds = (0..lang.node_kind_count())
+            .map(|i| lang.node_kind_for_id(i as u16).unwrap_or("").into())
+            .collect();
+        let fields = (0..=lang.field_count())
+            .map(|i| lang.field_name_for_id(i as u16).unwrap_or("").into())
+            .collect();
+        let ids = FIELDS
+            .iter()
+            .map(|&f| lang.field_id_for_name(f).map_or(0, u16::from))
+            .collect();
         Names { kinds, fields, ids }
     }
 }
@@ -124,8 +144,16 @@ pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
         cursor: root.walk(),
         spare: Vec::new(),
     };
-    let module = b.new_scope(ScopeKind::Module, (0, text.len().max(root.end_byte())), None);
-    b.stack.push(Item { node: root, scope: module, ctx: Ctx::Body });
+    let module = b.new_scope(
+        ScopeKind::Module,
+        (0, text.len().max(root.end_byte())),
+        None,
+    );
+    b.stack.push(Item {
+        node: root,
+        scope: module,
+        ctx: Ctx::Body,
+    });
     while let Some(item) = b.stack.pop() {
         b.visit(item);
     }
@@ -134,11 +162,18 @@ pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
 
 impl<'t> Builder<'t> {
     fn kind<N: std::borrow::Borrow<Node<'t>>>(&self, n: N) -> &'t str {
-        self.names_of.kinds.get(n.borrow().kind_id() as usize).map_or("", |k| k)
+        self.names_of
+            .kinds
+            .get(n.borrow().kind_id() as usize)
+            .map_or("", |k| k)
     }
 
     /// `child_by_field_name` for the fields of [`FIELDS`].
-    fn child<N: std::borrow::Borrow<Node<'t>>>(&self, n: N, field: &'static str) -> Option<Node<'t>> {
+    fn child<N: std::borrow::Borrow<Node<'t>>>(
+        &self,
+        n: N,
+        field: &'static str,
+    ) -> Option<Node<'t>> {
         let i = FIELDS.iter().position(|&f| f == field)?;
         match self.names_of.ids[i] {
             0 => None,
@@ -156,7 +191,12 @@ impl<'t> Builder<'t> {
             (ScopeKind::Block, Some(p)) => self.scopes[p.0 as usize].var_scope,
             _ => id,
         };
-        self.scopes.push(Scope { kind, range: range(r), parent, var_scope });
+        self.scopes.push(Scope {
+            kind,
+            range: range(r),
+            parent,
+            var_scope,
+        });
         self.names.push(FxMap::default());
         id
     }
@@ -176,7 +216,10 @@ impl<'t> Builder<'t> {
                 let n = self.cursor.node();
                 // comments are extras; so are some ERROR nodes, which are kept
                 if !n.is_extra() || n.is_error() {
-                    let field = self.cursor.field_id().and_then(|f| self.names_of.fields.get(u16::from(f) as usize));
+                    let field = self
+                        .cursor
+                        .field_id()
+                        .and_then(|f| self.names_of.fields.get(u16::from(f) as usize));
                     v.push((n, field.map(|f| &**f)));
                 }
                 if !self.cursor.goto_next_sibling() {
@@ -292,6 +335,7 @@ impl<'t> Builder<'t> {
         });
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add_ref(
         &mut self,
         n: Node<'t>,
@@ -325,9 +369,19 @@ impl<'t> Builder<'t> {
         match ctx {
             Ctx::Expr => self.visit_expr(node, scope, false),
             Ctx::Body => self.visit_expr(node, scope, true),
-            Ctx::Target { read, assign, init } => self.visit_target(node, scope, read, assign, init),
+            Ctx::Target { read, assign, init } => {
+                self.visit_target(node, scope, read, assign, init)
+            }
             Ctx::MutRoot { mutation, range } => match self.kind(node) {
-                "identifier" => self.add_ref(node, scope, true, false, Some((mutation, range)), None, None),
+                "identifier" => self.add_ref(
+                    node,
+                    scope,
+                    true,
+                    false,
+                    Some((mutation, range)),
+                    None,
+                    None,
+                ),
                 "member_expression" | "subscript_expression" => {
                     let kids = self.kids(node);
                     for &(k, field) in kids.iter().rev() {
@@ -347,19 +401,39 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn visit_target(&mut self, node: Node<'t>, scope: ScopeId, read: bool, assign: Span, init: Option<Span>) {
+    fn visit_target(
+        &mut self,
+        node: Node<'t>,
+        scope: ScopeId,
+        read: bool,
+        assign: Span,
+        init: Option<Span>,
+    ) {
         let ctx = Ctx::Target { read, assign, init };
-        let pattern = Ctx::Target { read: false, assign, init: None };
+        let pattern = Ctx::Target {
+            read: false,
+            assign,
+            init: None,
+        };
         match self.kind(node) {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 self.add_ref(node, scope, read, true, None, Some(assign), init)
             }
             "parenthesized_expression" => self.push_named(node, scope, ctx),
             "member_expression" | "subscript_expression" => {
-                let mutate = Ctx::MutRoot { mutation: Mutation::PropertyWrite, range: assign };
-                self.visit(Item { node, scope, ctx: mutate });
+                let mutate = Ctx::MutRoot {
+                    mutation: Mutation::PropertyWrite,
+                    range: assign,
+                };
+                self.visit(Item {
+                    node,
+                    scope,
+                    ctx: mutate,
+                });
             }
-            "object_pattern" | "array_pattern" | "rest_pattern" => self.push_named(node, scope, pattern),
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                self.push_named(node, scope, pattern)
+            }
             "pair_pattern" | "assignment_pattern" | "object_assignment_pattern" => {
                 let kids = self.kids(node);
                 for &(k, field) in kids.iter().rev() {
@@ -378,11 +452,23 @@ impl<'t> Builder<'t> {
 
     fn visit_decl(&mut self, node: Node<'t>, scope: ScopeId, info_id: u32, path: u32) {
         let info = self.decls[info_id as usize];
-        let decl = |path| Ctx::Decl { info: info_id, path };
+        let decl = |path| Ctx::Decl {
+            info: info_id,
+            path,
+        };
         match self.kind(node) {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 let p = self.path_vec(path);
-                self.declare_ident(node, scope, info.target, info.kind, info.declarator, info.init, p, info.write);
+                self.declare_ident(
+                    node,
+                    scope,
+                    info.target,
+                    info.kind,
+                    info.declarator,
+                    info.init,
+                    p,
+                    info.write,
+                );
             }
             "object_pattern" => {
                 let kids = self.kids(node);
@@ -405,16 +491,21 @@ impl<'t> Builder<'t> {
                             }
                         }
                         "shorthand_property_identifier_pattern" => {
-                            let p = self.extend_path(path, PathStep::Property(self.text_of(k).to_string()));
+                            let p = self
+                                .extend_path(path, PathStep::Property(self.text_of(k).to_string()));
                             self.push(k, scope, decl(p));
                         }
                         "object_assignment_pattern" => {
                             if let Some(left) = self.child(k, "left") {
-                                let p = if self.kind(left) == "shorthand_property_identifier_pattern" {
-                                    self.extend_path(path, PathStep::Property(self.text_of(left).to_string()))
-                                } else {
-                                    path
-                                };
+                                let p =
+                                    if self.kind(left) == "shorthand_property_identifier_pattern" {
+                                        self.extend_path(
+                                            path,
+                                            PathStep::Property(self.text_of(left).to_string()),
+                                        )
+                                    } else {
+                                        path
+                                    };
                                 self.push(left, scope, decl(p));
                             }
                             if let Some(right) = self.child(k, "right") {
@@ -505,14 +596,28 @@ impl<'t> Builder<'t> {
                 info.init = right.map(span);
                 let id = self.add_decl(info);
                 if let Some(left) = left {
-                    self.push(left, f, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        left,
+                        f,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
                 if let Some(right) = right {
                     self.push(right, f, Ctx::Expr);
                 }
             } else {
                 let id = self.add_decl(info);
-                self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+                self.push(
+                    k,
+                    f,
+                    Ctx::Decl {
+                        info: id,
+                        path: NO_PATH,
+                    },
+                );
             }
             index += 1;
         }
@@ -523,25 +628,41 @@ impl<'t> Builder<'t> {
     /// A function-like node: its own scope, an optional name, parameters, body.
     fn visit_function(&mut self, node: Node<'t>, scope: ScopeId, declaration: bool) {
         let kids = self.kids(node);
+        let mark = self.stack.len();
         // the name of a declaration lives outside; computed method names and
         // decorators are evaluated outside too
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if declaration && self.kind(k) == "identifier" => {
-                    self.declare_ident(k, scope, scope, BindingKind::Function, span(node), None, vec![], true)
+                Some("name") if declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    scope,
+                    scope,
+                    BindingKind::Function,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
+                Some("name") if self.kind(k) == "computed_property_name" => {
+                    self.push(k, scope, Ctx::Expr)
                 }
-                Some("name") if self.kind(k) == "computed_property_name" => self.push(k, scope, Ctx::Expr),
                 Some("decorator") => self.push(k, scope, Ctx::Expr),
                 _ => {}
             }
         }
         let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
-        let mark = self.stack.len();
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if !declaration && self.kind(k) == "identifier" => {
-                    self.declare_ident(k, f, f, BindingKind::FunctionName, span(node), None, vec![], true)
-                }
+                Some("name") if !declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    f,
+                    f,
+                    BindingKind::FunctionName,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
                 Some("parameters") => {
                     // pushed in reverse below; params go on the stack in order
                     let m2 = self.stack.len();
@@ -556,9 +677,24 @@ impl<'t> Builder<'t> {
                         init: None,
                         write: true,
                     });
-                    self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        k,
+                        f,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
-                Some("body") => self.push(k, f, if self.kind(k) == "statement_block" { Ctx::Body } else { Ctx::Expr }),
+                Some("body") => self.push(
+                    k,
+                    f,
+                    if self.kind(k) == "statement_block" {
+                        Ctx::Body
+                    } else {
+                        Ctx::Expr
+                    },
+                ),
                 None if self.kind(k) == "ERROR" => self.push(k, f, Ctx::Expr),
                 _ => {}
             }
@@ -571,7 +707,16 @@ impl<'t> Builder<'t> {
         let kids = self.kids(node);
         if declaration {
             if let Some(&(name, _)) = kids.iter().find(|(_, f)| *f == Some("name")) {
-                self.declare_ident(name, scope, scope, BindingKind::Class, span(node), None, vec![], true);
+                self.declare_ident(
+                    name,
+                    scope,
+                    scope,
+                    BindingKind::Class,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                );
             }
         }
         // The class scope spans the whole class node: the inner name is
@@ -581,9 +726,16 @@ impl<'t> Builder<'t> {
         let mark = self.stack.len();
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if !declaration && self.kind(k) == "identifier" => {
-                    self.declare_ident(k, c, c, BindingKind::FunctionName, span(node), None, vec![], true)
-                }
+                Some("name") if !declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    c,
+                    c,
+                    BindingKind::FunctionName,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
                 Some("name") => {}
                 _ if k.is_named() => self.push(k, c, Ctx::Expr),
                 _ => {}
@@ -595,11 +747,17 @@ impl<'t> Builder<'t> {
 
     fn visit_class_body(&mut self, node: Node<'t>, scope: ScopeId) {
         let kids = self.kids(node);
-        let has_fields = kids.iter().any(|(k, _)| self.kind(k) == "field_definition" && self.child(k, "value").is_some());
+        let has_fields = kids
+            .iter()
+            .any(|(k, _)| self.kind(k) == "field_definition" && self.child(k, "value").is_some());
         // Field initialisers run as if in one function per class (the
         // constructor). The whole body is walked in that scope so that
         // scope ranges nest; it declares nothing, so lookups are unaffected.
-        let inner = if has_fields { self.new_scope(ScopeKind::Function, span(node), Some(scope)) } else { scope };
+        let inner = if has_fields {
+            self.new_scope(ScopeKind::Function, span(node), Some(scope))
+        } else {
+            scope
+        };
         for &(k, _) in kids.iter().rev() {
             if k.is_named() {
                 self.push(k, inner, Ctx::Expr);
@@ -613,14 +771,22 @@ impl<'t> Builder<'t> {
         let kind = match self.kind(node) {
             "variable_declaration" => BindingKind::Var,
             "lexical_declaration" => {
-                match kids.iter().find(|(_, f)| *f == Some("kind")).map(|(k, _)| self.kind(k)) {
+                match kids
+                    .iter()
+                    .find(|(_, f)| *f == Some("kind"))
+                    .map(|(k, _)| self.kind(k))
+                {
                     Some("let") => BindingKind::Let,
                     _ => BindingKind::Const,
                 }
             }
             _ => BindingKind::Const, // `using`
         };
-        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { scope };
+        let target = if kind == BindingKind::Var {
+            self.var_scope(scope)
+        } else {
+            scope
+        };
         let mark = self.stack.len();
         for &(k, _) in kids.iter() {
             if self.kind(k) == "variable_declarator" {
@@ -634,7 +800,14 @@ impl<'t> Builder<'t> {
                     write: value.is_some(),
                 });
                 if let Some(name) = name {
-                    self.push(name, scope, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        name,
+                        scope,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
                 if let Some(value) = value {
                     self.push(value, scope, Ctx::Expr);
@@ -665,8 +838,13 @@ impl<'t> Builder<'t> {
                 }
             }
         }
-        let of = kids.iter().any(|(k, f)| *f == Some("operator") && self.kind(k) == "of");
-        let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+        let of = kids
+            .iter()
+            .any(|(k, f)| *f == Some("operator") && self.kind(k) == "of");
+        let right = kids
+            .iter()
+            .find(|(_, f)| *f == Some("right"))
+            .map(|(k, _)| span(*k));
         let inner = match kind {
             Some(BindingKind::Let) | Some(BindingKind::Const) => {
                 self.new_scope(ScopeKind::Block, span(node), Some(scope))
@@ -678,7 +856,11 @@ impl<'t> Builder<'t> {
             match field {
                 Some("left") => match kind {
                     Some(kind) => {
-                        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { inner };
+                        let target = if kind == BindingKind::Var {
+                            self.var_scope(scope)
+                        } else {
+                            inner
+                        };
                         // `for (const x of xs)`: x is some element of xs
                         let (init, path) = match (of, right) {
                             (true, Some(r)) => (Some(r), self.extend_path(NO_PATH, PathStep::Rest)),
@@ -693,7 +875,15 @@ impl<'t> Builder<'t> {
                         });
                         self.push(k, inner, Ctx::Decl { info: id, path });
                     }
-                    None => self.push(k, inner, Ctx::Target { read: false, assign: span(node), init: None }),
+                    None => self.push(
+                        k,
+                        inner,
+                        Ctx::Target {
+                            read: false,
+                            assign: span(node),
+                            init: None,
+                        },
+                    ),
                 },
                 _ if k.is_named() => self.push(k, inner, Ctx::Expr),
                 _ => {}
@@ -713,15 +903,28 @@ impl<'t> Builder<'t> {
                 Some("function") if self.kind(k) == "member_expression" => {
                     let object = self.child(k, "object");
                     let property = self.child(k, "property");
-                    let prop = property.filter(|p| self.kind(p) == "property_identifier").map(|p| self.text_of(p));
+                    let prop = property
+                        .filter(|p| self.kind(p) == "property_identifier")
+                        .map(|p| self.text_of(p));
                     match (object, prop) {
-                        (Some(o), Some(p)) if MUTATING_METHODS.contains(&p) => {
-                            self.push(o, scope, Ctx::MutRoot { mutation: Mutation::MutatingCall, range: call })
-                        }
+                        (Some(o), Some(p)) if MUTATING_METHODS.contains(&p) => self.push(
+                            o,
+                            scope,
+                            Ctx::MutRoot {
+                                mutation: Mutation::MutatingCall,
+                                range: call,
+                            },
+                        ),
                         (Some(o), Some(p))
                             if self.kind(o) == "identifier"
                                 && self.text_of(o) == "Object"
-                                && matches!(p, "assign" | "defineProperty" | "defineProperties" | "setPrototypeOf") =>
+                                && matches!(
+                                    p,
+                                    "assign"
+                                        | "defineProperty"
+                                        | "defineProperties"
+                                        | "setPrototypeOf"
+                                ) =>
                         {
                             object_mutator = true;
                             self.push(k, scope, Ctx::Expr);
@@ -737,7 +940,14 @@ impl<'t> Builder<'t> {
                             continue;
                         }
                         if first && self.kind(a) != "spread_element" {
-                            self.push(a, scope, Ctx::MutRoot { mutation: Mutation::ObjectMutator, range: call });
+                            self.push(
+                                a,
+                                scope,
+                                Ctx::MutRoot {
+                                    mutation: Mutation::ObjectMutator,
+                                    range: call,
+                                },
+                            );
                         } else {
                             self.push(a, scope, Ctx::Expr);
                         }
@@ -774,8 +984,18 @@ impl<'t> Builder<'t> {
                         true,
                     ),
                     "namespace_import" => {
-                        if let Some(id) = p.named_child(0).filter(|n| self.kind(n) == "identifier") {
-                            self.declare_ident(id, scope, scope, BindingKind::Import, span(p), source, vec![], true);
+                        if let Some(id) = p.named_child(0).filter(|n| self.kind(n) == "identifier")
+                        {
+                            self.declare_ident(
+                                id,
+                                scope,
+                                scope,
+                                BindingKind::Import,
+                                span(p),
+                                source,
+                                vec![],
+                                true,
+                            );
                         }
                     }
                     "named_imports" => {
@@ -790,7 +1010,16 @@ impl<'t> Builder<'t> {
                             if let (Some(name), Some(local)) = (name, local) {
                                 let imported = self.key_name(name);
                                 let path = vec![PathStep::Property(imported)];
-                                self.declare_ident(local, scope, scope, BindingKind::Import, span(s), source, path, true);
+                                self.declare_ident(
+                                    local,
+                                    scope,
+                                    scope,
+                                    BindingKind::Import,
+                                    span(s),
+                                    source,
+                                    path,
+                                    true,
+                                );
                             }
                         }
                         self.recycle(specs);
@@ -805,13 +1034,35 @@ impl<'t> Builder<'t> {
 
     fn visit_expr(&mut self, node: Node<'t>, scope: ScopeId, body: bool) {
         match self.kind(node) {
-            "identifier" | "shorthand_property_identifier" => self.add_ref(node, scope, true, false, None, None, None),
+            "identifier" | "shorthand_property_identifier" => {
+                self.add_ref(node, scope, true, false, None, None, None)
+            }
             // no references inside
-            "comment" | "string" | "number" | "regex" | "property_identifier" | "private_property_identifier"
-            | "statement_identifier" | "this" | "super" | "true" | "false" | "null" | "undefined"
-            | "meta_property" | "jsx_namespace_name" | "jsx_text" | "hash_bang_line" | "html_comment"
-            | "namespace_export" | "import_clause" | "import_specifier" | "named_imports" | "namespace_import"
-            | "shorthand_property_identifier_pattern" | "import" => {}
+            "comment"
+            | "string"
+            | "number"
+            | "regex"
+            | "property_identifier"
+            | "private_property_identifier"
+            | "statement_identifier"
+            | "this"
+            | "super"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "meta_property"
+            | "jsx_namespace_name"
+            | "jsx_text"
+            | "hash_bang_line"
+            | "html_comment"
+            | "namespace_export"
+            | "import_clause"
+            | "import_specifier"
+            | "named_imports"
+            | "namespace_import"
+            | "shorthand_property_identifier_pattern"
+            | "import" => {}
             "statement_block" if !body => {
                 let s = self.new_scope(ScopeKind::Block, span(node), Some(scope));
                 self.push_named(node, s, Ctx::Expr);
@@ -823,10 +1074,14 @@ impl<'t> Builder<'t> {
             "variable_declaration" | "lexical_declaration" | "using_declaration" => {
                 self.visit_declaration(node, scope)
             }
-            "function_declaration" | "generator_function_declaration" => self.visit_function(node, scope, true),
-            "function_expression" | "generator_function" | "function" | "arrow_function" | "method_definition" => {
-                self.visit_function(node, scope, false)
+            "function_declaration" | "generator_function_declaration" => {
+                self.visit_function(node, scope, true)
             }
+            "function_expression"
+            | "generator_function"
+            | "function"
+            | "arrow_function"
+            | "method_definition" => self.visit_function(node, scope, false),
             "class_declaration" => self.visit_class(node, scope, true),
             "class" => self.visit_class(node, scope, false),
             "class_body" => self.visit_class_body(node, scope),
@@ -860,7 +1115,14 @@ impl<'t> Builder<'t> {
                                 init: None,
                                 write: true,
                             });
-                            self.push(k, c, Ctx::Decl { info: id, path: NO_PATH });
+                            self.push(
+                                k,
+                                c,
+                                Ctx::Decl {
+                                    info: id,
+                                    path: NO_PATH,
+                                },
+                            );
                         }
                         Some("body") => self.push(k, c, Ctx::Body),
                         _ if k.is_named() => self.push(k, c, Ctx::Expr),
@@ -870,22 +1132,37 @@ impl<'t> Builder<'t> {
                 self.recycle(kids);
             }
             "for_statement" => {
-                let lexical = node
-                    .child_by_field_name("initializer")
-                    .is_some_and(|i| matches!(self.kind(i), "lexical_declaration" | "using_declaration"));
-                let s = if lexical { self.new_scope(ScopeKind::Block, span(node), Some(scope)) } else { scope };
+                let lexical = node.child_by_field_name("initializer").is_some_and(|i| {
+                    matches!(self.kind(i), "lexical_declaration" | "using_declaration")
+                });
+                let s = if lexical {
+                    self.new_scope(ScopeKind::Block, span(node), Some(scope))
+                } else {
+                    scope
+                };
                 self.push_named(node, s, Ctx::Expr);
             }
             "for_in_statement" => self.visit_for_in(node, scope),
             "assignment_expression" | "augmented_assignment_expression" => {
                 let read = self.kind(node) == "augmented_assignment_expression";
                 let kids = self.kids(node);
-                let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+                let right = kids
+                    .iter()
+                    .find(|(_, f)| *f == Some("right"))
+                    .map(|(k, _)| span(*k));
                 for &(k, field) in kids.iter().rev() {
                     match field {
                         Some("left") => {
                             let init = if read { None } else { right };
-                            self.push(k, scope, Ctx::Target { read, assign: span(node), init })
+                            self.push(
+                                k,
+                                scope,
+                                Ctx::Target {
+                                    read,
+                                    assign: span(node),
+                                    init,
+                                },
+                            )
                         }
                         _ if k.is_named() => self.push(k, scope, Ctx::Expr),
                         _ => {}
@@ -894,13 +1171,22 @@ impl<'t> Builder<'t> {
                 self.recycle(kids);
             }
             "update_expression" => {
-                let target = Ctx::Target { read: true, assign: span(node), init: None };
+                let target = Ctx::Target {
+                    read: true,
+                    assign: span(node),
+                    init: None,
+                };
                 self.push_named(node, scope, target);
             }
             "unary_expression" => {
-                let delete = self.child(node, "operator").is_some_and(|o| self.kind(o) == "delete");
+                let delete = self
+                    .child(node, "operator")
+                    .is_some_and(|o| self.kind(o) == "delete");
                 let ctx = if delete {
-                    Ctx::MutRoot { mutation: Mutation::Delete, range: span(node) }
+                    Ctx::MutRoot {
+                        mutation: Mutation::Delete,
+                        range: span(node),
+                    }
                 } else {
                     Ctx::Expr
                 };
@@ -917,7 +1203,10 @@ impl<'t> Builder<'t> {
             "export_clause" => {
                 let kids = self.kids(node);
                 for &(s, _) in kids.iter().rev() {
-                    if let Some(name) = self.child(s, "name").filter(|n| self.kind(n) == "identifier") {
+                    if let Some(name) = self
+                        .child(s, "name")
+                        .filter(|n| self.kind(n) == "identifier")
+                    {
                         self.push(name, scope, Ctx::Expr);
                     }
                 }
@@ -928,7 +1217,10 @@ impl<'t> Builder<'t> {
                 for &(k, field) in kids.iter().rev() {
                     if field == Some("name") && self.kind(k) == "identifier" {
                         // `<div>` is an intrinsic element, `<App>` a variable
-                        if !self.text_of(k).starts_with(|c: char| c.is_ascii_lowercase()) {
+                        if !self
+                            .text_of(k)
+                            .starts_with(|c: char| c.is_ascii_lowercase())
+                        {
                             self.push(k, scope, Ctx::Expr);
                         }
                     } else if k.is_named() {
@@ -952,14 +1244,23 @@ impl<'t> Builder<'t> {
         let mut functions = FxMap::default();
         for (i, s) in self.scopes.iter().enumerate() {
             if s.kind == ScopeKind::Function {
-                functions.entry((s.range.start, s.range.end)).or_insert(ScopeId(i as u32));
+                functions
+                    .entry((s.range.start, s.range.end))
+                    .or_insert(ScopeId(i as u32));
             }
         }
+        let enclosing = enclosing(&self.scopes);
         ScopeTree {
             scopes: self.scopes,
             bindings: self.bindings,
             references: self.refs,
-            index: ScopeIndex { built: true, names: self.names, by_decl, functions },
+            index: ScopeIndex {
+                built: true,
+                names: self.names,
+                by_decl,
+                functions,
+                enclosing,
+            },
         }
     }
 
@@ -968,8 +1269,18 @@ impl<'t> Builder<'t> {
     /// of scopes, bindings and references whatever the nesting.
     fn resolve(&mut self) {
         let n = self.scopes.len();
-        let children = Csr::new(n, self.scopes.iter().enumerate().filter_map(|(i, s)| Some((s.parent?.0, i as u32))));
-        let unresolved = self.refs.iter().enumerate().filter(|(_, r)| r.binding.is_none());
+        let children = Csr::new(
+            n,
+            self.scopes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((s.parent?.0, i as u32))),
+        );
+        let unresolved = self
+            .refs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.binding.is_none());
         let refs_in = Csr::new(n, unresolved.map(|(i, r)| (r.scope.0, i as u32)));
         let mut visible: FxMap<&str, Vec<BindingId>> = FxMap::default();
         // (scope, entering?)
@@ -1012,20 +1323,29 @@ impl<'t> Builder<'t> {
         if first_write.is_empty() {
             return;
         }
-        let first_write: FxMap<String, usize> = first_write.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let first_write: FxMap<String, usize> = first_write
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         let mut made: FxMap<String, BindingId> = FxMap::default();
         for i in 0..self.refs.len() {
             if self.refs[i].binding.is_some() {
                 continue;
             }
-            let Some(&w) = first_write.get(self.refs[i].name.as_str()) else { continue };
+            let Some(&w) = first_write.get(self.refs[i].name.as_str()) else {
+                continue;
+            };
             let id = match made.get(self.refs[i].name.as_str()) {
                 Some(&id) => id,
                 None => {
                     let first = &self.refs[w];
                     let id = BindingId(self.bindings.len() as u32);
                     let decl = first.range.clone();
-                    let (assign, init) = self.writes.get(&decl.start).copied().unwrap_or(((decl.start, decl.end), None));
+                    let (assign, init) = self
+                        .writes
+                        .get(&decl.start)
+                        .copied()
+                        .unwrap_or(((decl.start, decl.end), None));
                     self.bindings.push(Binding {
                         name: first.name.clone(),
                         kind: BindingKind::ImplicitGlobal,
@@ -1074,4 +1394,23 @@ impl Csr {
     fn get(&self, k: u32) -> &[u32] {
         &self.items[self.starts[k as usize] as usize..self.starts[k as usize + 1] as usize]
     }
+}
+
+/// For each scope (sorted by start, ranges nested), the innermost earlier
+/// scope whose range contains it: a stack of open ranges, linear time.
+fn enclosing(scopes: &[Scope]) -> Vec<Option<ScopeId>> {
+    let mut out = Vec::with_capacity(scopes.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (i, s) in scopes.iter().enumerate() {
+        while let Some(&top) = open.last() {
+            let t = &scopes[top].range;
+            if t.start <= s.range.start && s.range.end <= t.end {
+                break;
+            }
+            open.pop();
+        }
+        out.push(open.last().map(|&t| ScopeId(t as u32)));
+        open.push(i);
+    }
+    out
 }
