@@ -1192,3 +1192,39 @@ function handler(req, res, next) {
     analyze(&tree, &deep);
     eprintln!("20000 nested callbacks: {:?}", start.elapsed());
 }
+
+#[test]
+fn deep_other_constructs() {
+    on_small_stack(|| {
+        let n = DEEP;
+        let cases = [
+            format!("var o = {{}}; o{} = 1;", ".a".repeat(n)),
+            format!("var a = 1; var s = {}a;", "a + ".repeat(n)),
+            format!("var a = 1; var v = {}a{};", "{ k: ".repeat(n), " }".repeat(n)),
+            format!("var a = 1; {} a; {}", "{".repeat(n), "}".repeat(n)),
+            format!("var a = 1; {}a{};", "f(".repeat(n), ")".repeat(n)),
+            format!("var a = 1; {} a {}", "if (a) {} else ".repeat(n), ""),
+            format!("var a = 1; var f = {}a;", "x => ".repeat(n)),
+            format!("var a = 1; var t = {}a{};", "`${".repeat(n), "}`".repeat(n)),
+            format!("function f({}a{}) {{ return a; }}", "{ k: ".repeat(n), " }".repeat(n)),
+            format!("var a = 1; var j = {}{{a}}{};", "<A>".repeat(n), "</A>".repeat(n)),
+            format!("var a = 1; {}a{};", "a ? a : (".repeat(n), ")".repeat(n)),
+            format!("var a = 1; var c = {}a{};", "class extends (".repeat(n), ") {}".repeat(n)),
+        ];
+        for src in &cases {
+            let t = parse(src);
+            let last = t.references.iter().rev().find(|r| r.name == "a" || r.name == "o");
+            let last = last.unwrap_or_else(|| panic!("{}", &src[..40]));
+            assert!(last.binding.is_some(), "{}", &src[..40]);
+            check_invariants_quick(&t);
+        }
+    });
+}
+
+fn check_invariants_quick(t: &ScopeTree) {
+    for r in &t.references {
+        if !r.declaration {
+            assert_eq!(r.binding, t.lookup(&r.name, r.scope));
+        }
+    }
+}
