@@ -6,6 +6,25 @@
 //! Every identifier reference is resolved to a binding (or left global) and
 //! classified as a read, a write, or a mutation of the object it holds.
 //! The walk is iterative: deeply nested code cannot overflow the stack.
+//!
+//! Conventions beyond the field docs below:
+//! - function declarations in blocks are block-scoped (strict/ES6 semantics);
+//!   a redeclaration (`var x; var x;`, `var` of a parameter's name) is the
+//!   same binding; a function expression's own name yields to a parameter or
+//!   `var` of the same name;
+//! - a class makes a Block scope spanning the whole class node (its name is
+//!   visible in the heritage); if it has field initialisers, a Function scope
+//!   spanning the class body holds them — the whole body (methods, computed
+//!   keys) is walked in it so that scope ranges nest; it declares nothing;
+//! - `for (const x of xs)`: `init` is `xs` and `path` starts with `Rest`
+//!   (some element); `for (const k in o)`: no `init`;
+//! - default values are references in the function scope, even where they
+//!   name a `var` of the body;
+//! - any write to an undeclared name (also `x += 1`, `x++`, `for (x of …)`,
+//!   destructuring) makes an implicit global; its `init` is `e` of a plain
+//!   `x = e`;
+//! - JSX: `<App>` and `</App>` are both reads of `App`; `<div>` is not;
+//! - `Object.assign` & co. are recognised by the name `Object` even if shadowed.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -27,10 +46,14 @@ pub enum ScopeKind {
     /// The module (program) body. Always `ScopeId(0)`.
     Module,
     /// A function, arrow, method, getter/setter or generator: holds parameters,
-    /// `var`s and hoisted function declarations of its body.
+    /// `var`s and hoisted function declarations of its body (and the
+    /// `let`/`const`/`class` of the body's top level). Also a class static
+    /// block, and the field initialisers of a class (one per class).
     Function,
     /// `{ … }`, `for (let …)`, `switch`, class body, catch clause: holds
-    /// `let`/`const`/`class` (and the catch parameter).
+    /// `let`/`const`/`class` (and the catch parameter). For a class, the
+    /// range is the whole class node; for `for`, the whole statement; for
+    /// `switch`, its body.
     Block,
 }
 
@@ -124,7 +147,9 @@ pub struct Reference {
     pub name: String,
     /// The identifier.
     pub range: TextRange,
-    /// Innermost scope containing the reference.
+    /// Innermost scope containing the reference. For the name of a function
+    /// or class *declaration*, the scope it is declared in (the node itself
+    /// spans the name).
     pub scope: ScopeId,
     /// `None`: an unresolved global (`console`, `require`, `process`).
     pub binding: Option<BindingId>,
