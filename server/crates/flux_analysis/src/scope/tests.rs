@@ -1228,3 +1228,35 @@ fn check_invariants_quick(t: &ScopeTree) {
         }
     }
 }
+
+#[test]
+fn block_shadowing_ignores_tdz() {
+    // inside the block, `x` is the block's own binding from its start
+    check_refs("let x = 1; { x; let x = 2; } x;", expect![[r#"
+        x@1:5 mod0 DW -> Let@1:5 in mod0
+        x@1:14 blk1 R -> Let@1:21 in blk1
+        x@1:21 blk1 DW -> Let@1:21 in blk1
+        x@1:30 mod0 R -> Let@1:5 in mod0
+    "#]]);
+}
+
+#[test]
+fn async_generators_and_for_await() {
+    check_refs(
+        "async function* gen(src) { for await (const chunk of src) yield chunk; }
+export default function named() { return gen; }
+const o = { async *m(p) { yield* p; } };",
+        expect![[r#"
+            gen@1:17 mod0 DW -> Function@1:17 in mod0
+            src@1:21 fn1 DW -> Param0@1:21 in fn1
+            chunk@1:45 blk2 DW -> Const@1:45 in blk2
+            src@1:54 blk2 R -> Param0@1:21 in fn1
+            chunk@1:65 blk2 R -> Const@1:45 in blk2
+            named@2:25 mod0 DW -> Function@2:25 in mod0
+            gen@2:42 fn3 R -> Function@1:17 in mod0
+            o@3:7 mod0 DW -> Const@3:7 in mod0
+            p@3:22 fn4 DW -> Param0@3:22 in fn4
+            p@3:34 fn4 R -> Param0@3:22 in fn4
+        "#]],
+    );
+}
