@@ -664,7 +664,8 @@ impl<'t> Builder<'t> {
                     true,
                 ),
                 Some("parameters") => {
-                    // pushed in reverse below; params go on the stack in order
+                    // push_params leaves its items in pop order; restore source
+                    // order, as the whole segment is reversed below
                     let m2 = self.stack.len();
                     self.push_params(k, f);
                     self.stack[m2..].reverse();
