@@ -80,7 +80,9 @@ pub enum BindingKind {
     Class,
     /// A parameter; `index` is the position of the top-level parameter it
     /// comes from (for `({a}, [b]) =>`, `a` is 0 and `b` is 1).
-    Param { index: usize },
+    Param {
+        index: usize,
+    },
     CatchParam,
     /// The name of a named function or class *expression*, visible only inside it.
     FunctionName,
@@ -138,8 +140,19 @@ pub enum Mutation {
 
 /// The methods whose call mutates the receiver.
 pub const MUTATING_METHODS: &[&str] = &[
-    "push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set",
-    "add", "delete", "clear",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -296,7 +309,11 @@ impl ScopeTree {
                 if let Some(&id) = self.index.names.get(s.0 as usize).and_then(|m| m.get(name)) {
                     return Some(id);
                 }
-            } else if let Some(i) = self.bindings.iter().position(|b| b.scope == s && b.name == name) {
+            } else if let Some(i) = self
+                .bindings
+                .iter()
+                .position(|b| b.scope == s && b.name == name)
+            {
                 return Some(BindingId(i as u32));
             }
             current = self.scopes.get(s.0 as usize).and_then(|s| s.parent);
@@ -311,7 +328,10 @@ impl ScopeTree {
         if self.index.built {
             return self.index.by_decl.get(&(range.start, range.end)).copied();
         }
-        self.bindings.iter().position(|b| b.decl == *range).map(|i| BindingId(i as u32))
+        self.bindings
+            .iter()
+            .position(|b| b.decl == *range)
+            .map(|i| BindingId(i as u32))
     }
 }
 

@@ -1131,11 +1131,12 @@ fn deep_garbage_does_not_panic() {
     });
 }
 
-/// `cargo test -p flux_analysis --release -- --ignored large_file` (timing
-/// asserted in release builds only).
+/// A benchmark, not a test: `cargo test -p flux_analysis --release -- --ignored
+/// large_file --nocapture` reports scope analysis time beside a bare tree walk
+/// (timings are never asserted: the machines are shared and noisy).
 #[test]
 #[ignore]
-fn large_file_is_fast() {
+fn large_file_benchmark() {
     let chunk = "var app = require('express')(), count = 0;
 function handler(req, res, next) {
   const { id, body: [first, ...rest] = [] } = req.params;
@@ -1157,7 +1158,7 @@ function handler(req, res, next) {
         t = analyze(&tree, &src);
     }
     let took = start.elapsed() / runs;
-    let walk = std::time::Instant::now();
+    let walk_start = std::time::Instant::now();
     let mut cursor = tree.walk();
     let mut count = 0usize;
     'walk: loop {
@@ -1171,16 +1172,15 @@ function handler(req, res, next) {
             }
         }
     }
-    eprintln!("bare cursor walk: {:?} ({count})", walk.elapsed());
+    let walk = walk_start.elapsed();
+    eprintln!("bare cursor walk: {walk:?} ({count})");
     eprintln!(
         "{} lines, {} refs, {} scopes: {took:?}",
         src.lines().count(),
         t.references.len(),
         t.scopes.len()
     );
-    if !cfg!(debug_assertions) {
-        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
-    }
+    eprintln!("scope analysis / bare walk: {:.1}x", took.as_secs_f64() / walk.as_secs_f64());
     // a deep but wide file: many nested callbacks referencing outer names
     let deep = format!(
         "var n = 0; {} n += 1; {}",
@@ -1200,20 +1200,40 @@ fn deep_other_constructs() {
         let cases = [
             format!("var o = {{}}; o{} = 1;", ".a".repeat(n)),
             format!("var a = 1; var s = {}a;", "a + ".repeat(n)),
-            format!("var a = 1; var v = {}a{};", "{ k: ".repeat(n), " }".repeat(n)),
+            format!(
+                "var a = 1; var v = {}a{};",
+                "{ k: ".repeat(n),
+                " }".repeat(n)
+            ),
             format!("var a = 1; {} a; {}", "{".repeat(n), "}".repeat(n)),
             format!("var a = 1; {}a{};", "f(".repeat(n), ")".repeat(n)),
             format!("var a = 1; {} a {}", "if (a) {} else ".repeat(n), ""),
             format!("var a = 1; var f = {}a;", "x => ".repeat(n)),
             format!("var a = 1; var t = {}a{};", "`${".repeat(n), "}`".repeat(n)),
-            format!("function f({}a{}) {{ return a; }}", "{ k: ".repeat(n), " }".repeat(n)),
-            format!("var a = 1; var j = {}{{a}}{};", "<A>".repeat(n), "</A>".repeat(n)),
+            format!(
+                "function f({}a{}) {{ return a; }}",
+                "{ k: ".repeat(n),
+                " }".repeat(n)
+            ),
+            format!(
+                "var a = 1; var j = {}{{a}}{};",
+                "<A>".repeat(n),
+                "</A>".repeat(n)
+            ),
             format!("var a = 1; {}a{};", "a ? a : (".repeat(n), ")".repeat(n)),
-            format!("var a = 1; var c = {}a{};", "class extends (".repeat(n), ") {}".repeat(n)),
+            format!(
+                "var a = 1; var c = {}a{};",
+                "class extends (".repeat(n),
+                ") {}".repeat(n)
+            ),
         ];
         for src in &cases {
             let t = parse(src);
-            let last = t.references.iter().rev().find(|r| r.name == "a" || r.name == "o");
+            let last = t
+                .references
+                .iter()
+                .rev()
+                .find(|r| r.name == "a" || r.name == "o");
             let last = last.unwrap_or_else(|| panic!("{}", &src[..40]));
             assert!(last.binding.is_some(), "{}", &src[..40]);
             check_invariants_quick(&t);
@@ -1232,12 +1252,15 @@ fn check_invariants_quick(t: &ScopeTree) {
 #[test]
 fn block_shadowing_ignores_tdz() {
     // inside the block, `x` is the block's own binding from its start
-    check_refs("let x = 1; { x; let x = 2; } x;", expect![[r#"
+    check_refs(
+        "let x = 1; { x; let x = 2; } x;",
+        expect![[r#"
         x@1:5 mod0 DW -> Let@1:5 in mod0
         x@1:14 blk1 R -> Let@1:21 in blk1
         x@1:21 blk1 DW -> Let@1:21 in blk1
         x@1:30 mod0 R -> Let@1:5 in mod0
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
