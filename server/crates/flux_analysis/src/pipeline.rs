@@ -48,6 +48,19 @@ pub struct Rupture {
     pub event: Option<String>,
     pub label: Option<String>,
     pub one_shot: bool,
+    /// Every argument (array elements spread), for mounted library stores.
+    pub args: Vec<TextRange>,
+    /// Catalog advice when the registered job runs in every replica.
+    pub job: Option<crate::catalog::Advice>,
+}
+
+/// A call that creates a library-owned store (`session()`, `new Server()`).
+#[derive(Clone, Debug)]
+pub struct LibraryStore {
+    pub file: FileIx,
+    pub call: TextRange,
+    pub unit: Unit,
+    pub stores: Vec<crate::catalog::Store>,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +105,7 @@ pub struct Pipeline {
     pub per_event: Vec<bool>,
     /// Where each class of the run is instantiated: `(file, class node id)` → units.
     pub instantiations: HashMap<(FileIx, usize), Vec<Unit>>,
+    pub stores: Vec<LibraryStore>,
 }
 
 impl Pipeline {
@@ -104,6 +118,7 @@ impl Pipeline {
             owners: HashMap::new(),
             per_event: Vec::new(),
             instantiations: HashMap::new(),
+            stores: Vec::new(),
         };
         let methods_by_name = methods_by_name(program);
         // 1. Main fluxions.
@@ -123,6 +138,16 @@ impl Pipeline {
         for (file, facts) in program.files.iter().enumerate() {
             for &(call, func) in &facts.calls {
                 let unit = unit_of(program, file, func, call.start_byte());
+                if let Some((spec, _)) = catalog_spec(program, file, call) {
+                    if !spec.stores.is_empty() {
+                        p.stores.push(LibraryStore {
+                            file,
+                            call: call.byte_range(),
+                            unit,
+                            stores: spec.stores.clone(),
+                        });
+                    }
+                }
                 if let Some(r) = detect(program, file, call, unit) {
                     for (target, _) in &r.callbacks {
                         if let CallbackTarget::Unit(u) = target {
@@ -213,6 +238,8 @@ impl Pipeline {
                         origin: Origin::Await,
                         event: None,
                         label: None,
+                        args: Vec::new(),
+                        job: None,
                         one_shot: false,
                     });
                 }
@@ -540,15 +567,7 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     }
     let value = program.eval(file, callee_node, 16);
     if found.is_none() {
-        let spec = match &value {
-            Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
-            Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
-            Value::Method { ty, name } if !is_new => catalog
-                .method(ty, name)
-                .map(|f| (f, format!("{ty}.{name}"))),
-            _ => None,
-        };
-        if let Some((f, entry)) = spec {
+        if let Some((f, entry)) = spec_of(program, &value, is_new) {
             if f.kind.is_some() {
                 let origin = match entry.strip_prefix("flux.json:") {
                     Some(e) => Origin::Config(e.to_string()),
@@ -630,7 +649,17 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     let report_unknown =
         matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
     let callbacks = callbacks(program, file, &spec.callback, &args, report_unknown);
-    if callbacks.is_empty() {
+    // A start point with no callback of ours may still mount library
+    // middleware (`app.use(session())`); with only literals it is no listener
+    // at all (`app.get('env')`).
+    let mounts_library = kind == StreamKind::Start
+        && args.iter().any(|a| {
+            !matches!(
+                program::unparen(*a).kind(),
+                "string" | "number" | "template_string" | "object" | "true" | "false" | "null"
+            )
+        });
+    if callbacks.is_empty() && !mounts_library {
         return None;
     }
     Some(Rupture {
@@ -645,7 +674,49 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         event,
         label: args.iter().find_map(|a| string_value(text, *a)),
         one_shot,
+        args: args
+            .iter()
+            .flat_map(|a| {
+                let a = program::unparen(*a);
+                let mut c = a.walk();
+                let items: Vec<TextRange> = if a.kind() == "array" {
+                    a.named_children(&mut c).map(|n| n.byte_range()).collect()
+                } else {
+                    vec![a.byte_range()]
+                };
+                items
+            })
+            .collect(),
+        job: spec.job.clone(),
     })
+}
+
+/// The catalog entry of a callee value: what calling (or `new`-ing) it does.
+fn spec_of<'c>(
+    program: &Program<'c>,
+    value: &Value<'_>,
+    is_new: bool,
+) -> Option<(&'c Function, String)> {
+    let catalog = program.catalog;
+    match value {
+        Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
+        Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
+        Value::Method { ty, name } if !is_new => catalog
+            .method(ty, name)
+            .map(|f| (f, format!("{ty}.{name}"))),
+        _ => None,
+    }
+}
+
+/// The catalog entry of a call's callee.
+pub fn catalog_spec<'c>(
+    program: &Program<'c>,
+    file: FileIx,
+    call: Node<'_>,
+) -> Option<(&'c Function, String)> {
+    let callee_node = callee(call)?;
+    let value = program.eval(file, callee_node, 16);
+    spec_of(program, &value, call.kind() == "new_expression")
 }
 
 /// The callbacks a rupture-point call hands its stream to.
