@@ -79,6 +79,10 @@ pub struct Function {
     /// The type of the value the call returns (`express()` → `express.Application`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
+    /// Types of the callback's parameters, by position (`fastify.register(
+    /// async (instance) => …)`: the plugin receives a fastify instance).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Option<String>>,
     /// State the library keeps in this process by default (a MemoryStore).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stores: Vec<Store>,

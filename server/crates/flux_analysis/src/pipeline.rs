@@ -719,6 +719,75 @@ pub fn catalog_spec<'c>(
     spec_of(program, &value, call.kind() == "new_expression")
 }
 
+/// The values an identifier stands for when it is the parameter of a callback
+/// iterating a table: `Object.entries(routes).forEach(([path, handler]) => …)`
+/// gives every value of `routes`; `Object.values(t)` and `[a, b].forEach(h => …)`
+/// likewise. `None` when the identifier is no such parameter.
+fn iterated_values<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    ident: Node<'t>,
+) -> Option<Vec<(FileIx, Node<'t>)>> {
+    use crate::scope::{BindingKind, PathStep};
+    let ident = program::unparen(ident);
+    if ident.kind() != "identifier" {
+        return None;
+    }
+    let facts = &program.files[file];
+    let b = facts
+        .scopes
+        .binding(facts.reference_at(ident.start_byte())?.binding?);
+    let BindingKind::Param { index: 0 } = b.kind else {
+        return None;
+    };
+    let func = facts.functions.get(facts.function_at(b.decl.start)?)?.node;
+    let call = func
+        .parent()
+        .filter(|p| p.kind() == "arguments")?
+        .parent()?;
+    let iter = callee(call).filter(|c| c.kind() == "member_expression")?;
+    let method = text_of(facts.text, iter.child_by_field_name("property")?);
+    if !matches!(method, "forEach" | "map" | "flatMap") {
+        return None;
+    }
+    let source = program::unparen(iter.child_by_field_name("object")?);
+    // Object.entries(t) / Object.values(t) / an array
+    let (table, entries) = match (
+        source.kind(),
+        callee(source).map(|c| text_of(facts.text, c)),
+    ) {
+        ("call_expression", Some("Object.entries")) => (*arguments(source).first()?, true),
+        ("call_expression", Some("Object.values")) => (*arguments(source).first()?, false),
+        _ => (source, false),
+    };
+    // with entries, the handler is the second element: `([path, handler]) =>`
+    match (entries, b.path.as_slice()) {
+        (true, [PathStep::Index(1)]) | (false, []) => {}
+        // the key of an entry is a string, never a callback
+        (true, [PathStep::Index(0)]) => return Some(Vec::new()),
+        _ => return None,
+    }
+    let value = program.eval(file, table, 12);
+    let (vf, node) = match value {
+        Value::Object { file, node } | Value::Array { file, node } => (file, node),
+        _ => return None,
+    };
+    let mut c = node.walk();
+    let items: Vec<(FileIx, Node<'t>)> = node
+        .named_children(&mut c)
+        .filter_map(|n| match n.kind() {
+            "pair" if entries || node.kind() == "object" => {
+                n.child_by_field_name("value").map(|v| (vf, v))
+            }
+            "shorthand_property_identifier" => Some((vf, n)),
+            "comment" | "spread_element" => None,
+            _ if node.kind() == "array" => Some((vf, n)),
+            _ => None,
+        })
+        .collect();
+    Some(items)
+}
+
 /// The callbacks a rupture-point call hands its stream to.
 fn callbacks<'t>(
     program: &Program<'t>,
@@ -728,7 +797,12 @@ fn callbacks<'t>(
     report: bool,
 ) -> Vec<(CallbackTarget, TextRange)> {
     let mut out = Vec::new();
-    let as_target = |arg: Node<'t>, report_unknown: bool| -> Option<(CallbackTarget, TextRange)> {
+    // A handler taken from a route table being iterated stands for every entry.
+    let expand = |a: Node<'t>| iterated_values(program, file, a).unwrap_or_else(|| vec![(file, a)]);
+    let expanded: Vec<(FileIx, Node<'t>)> = args.iter().flat_map(|a| expand(*a)).collect();
+    let as_target = |(file, arg): (FileIx, Node<'t>),
+                     report_unknown: bool|
+     -> Option<(CallbackTarget, TextRange)> {
         let report_unknown = report_unknown && report;
         let inner = program::unparen(arg);
         // Middleware made by a catalog function (`express.static('public')`) is library code.
@@ -777,62 +851,73 @@ fn callbacks<'t>(
     };
     match spec {
         CallbackArg::Properties { properties } => {
-            for arg in args {
-                let obj = program::unparen(*arg);
-                if obj.kind() != "object" {
-                    continue;
-                }
-                let value = Value::Object { file, node: obj };
-                for p in properties {
-                    // dotted paths reach nested options (`{ options: { handler } }`)
-                    let held = p
-                        .split('.')
-                        .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
-                    if let Value::Func { file: ff, node } = held {
-                        if let Some(fx) = program.files[ff].function_of(node) {
-                            out.push((
-                                CallbackTarget::Unit(Unit {
-                                    file: ff,
-                                    func: Some(fx),
-                                    segment: 0,
-                                }),
-                                node.byte_range(),
-                            ));
+            for (file, arg) in expanded.iter().copied() {
+                let obj = program::unparen(arg);
+                // `server.route([{ handler }, …])`: each route object
+                let objects: Vec<Node<'t>> = if obj.kind() == "array" {
+                    let mut c = obj.walk();
+                    let items: Vec<Node<'t>> =
+                        obj.named_children(&mut c).map(program::unparen).collect();
+                    items
+                } else {
+                    vec![obj]
+                };
+                for obj in objects {
+                    if obj.kind() != "object" {
+                        continue;
+                    }
+                    let value = Value::Object { file, node: obj };
+                    for p in properties {
+                        // dotted paths reach nested options (`{ options: { handler } }`)
+                        let held = p
+                            .split('.')
+                            .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
+                        if let Value::Func { file: ff, node } = held {
+                            if let Some(fx) = program.files[ff].function_of(node) {
+                                out.push((
+                                    CallbackTarget::Unit(Unit {
+                                        file: ff,
+                                        func: Some(fx),
+                                        segment: 0,
+                                    }),
+                                    node.byte_range(),
+                                ));
+                            }
                         }
                     }
                 }
             }
         }
         CallbackArg::Named(CallbackPosition::All) => {
-            for arg in args {
-                let arg = program::unparen(*arg);
+            for (file, arg) in expanded.iter().copied() {
+                let arg = program::unparen(arg);
                 if arg.kind() == "array" {
                     let mut c = arg.walk();
                     let items: Vec<Node<'t>> = arg.named_children(&mut c).collect();
-                    out.extend(items.into_iter().filter_map(|i| as_target(i, true)));
+                    out.extend(items.into_iter().filter_map(|i| as_target((file, i), true)));
                 } else {
-                    out.extend(as_target(arg, true));
+                    out.extend(as_target((file, arg), true));
                 }
             }
         }
         CallbackArg::Named(CallbackPosition::First) => {
-            if let Some(t) = args.iter().find_map(|a| as_target(*a, false)) {
+            if let Some(t) = args.iter().find_map(|a| as_target((file, *a), false)) {
                 out.push(t);
             } else if let Some(a) = args.first() {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
         CallbackArg::Index(i) => {
             let idx = if *i < 0 { args.len() as i32 + i } else { *i };
             if let Some(a) = usize::try_from(idx).ok().and_then(|i| args.get(i)) {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
         CallbackArg::Named(CallbackPosition::Last) | CallbackArg::Unset => {
-            if let Some(t) = args.iter().rev().find_map(|a| as_target(*a, false)) {
+            if let Some(t) = args.iter().rev().find_map(|a| as_target((file, *a), false)) {
                 out.push(t);
             } else if let Some(a) = args.last() {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
     }

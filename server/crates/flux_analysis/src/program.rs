@@ -451,6 +451,11 @@ pub enum Value<'t> {
         file: FileIx,
         node: Node<'t>,
     },
+    /// An array literal.
+    Array {
+        file: FileIx,
+        node: Node<'t>,
+    },
     /// The exports object of a file of the run.
     Exports(FileIx),
     /// A class of the run (`class_declaration` or `class` node).
@@ -539,6 +544,7 @@ impl<'t> Program<'t> {
             "class" | "class_declaration" => Value::Class { file, node },
             "this" => this_value(file, node),
             "object" => Value::Object { file, node },
+            "array" => Value::Array { file, node },
             "await_expression" => match node.named_child(0) {
                 Some(e) => self.eval(file, e, depth - 1),
                 None => Value::Unknown,
@@ -876,7 +882,44 @@ impl<'t> Program<'t> {
                 let v = self.eval(file, init, depth - 1);
                 self.follow_path(v, &binding.path, depth - 1)
             }
+            BindingKind::Param { index } => self.param_type(file, b, index, depth - 1),
             _ => Value::Unknown,
+        }
+    }
+
+    /// The catalog type of a callback's parameter: the callback is an argument
+    /// of a call whose catalog entry lists `params`.
+    fn param_type(&self, file: FileIx, b: scope::BindingId, index: usize, depth: u32) -> Value<'t> {
+        let facts = &self.files[file];
+        let binding = facts.scopes.binding(b);
+        if !binding.path.is_empty() || depth == 0 {
+            return Value::Unknown;
+        }
+        let Some(func) = facts
+            .function_at(binding.decl.start)
+            .map(|f| facts.functions[f].node)
+        else {
+            return Value::Unknown;
+        };
+        let Some(call) = func
+            .parent()
+            .filter(|p| p.kind() == "arguments")
+            .and_then(|a| a.parent())
+        else {
+            return Value::Unknown;
+        };
+        let Some(c) = callee(call) else {
+            return Value::Unknown;
+        };
+        let spec = match self.eval(file, c, depth - 1) {
+            Value::Type(t) if call.kind() == "new_expression" => self.catalog.construct(&t),
+            Value::Type(t) => self.catalog.call(&t),
+            Value::Method { ty, name } => self.catalog.method(&ty, &name),
+            _ => None,
+        };
+        match spec.and_then(|f| f.params.get(index).cloned().flatten()) {
+            Some(t) => Value::Type(t),
+            None => Value::Unknown,
         }
     }
 
