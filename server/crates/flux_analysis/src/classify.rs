@@ -55,6 +55,8 @@ struct Subject {
     /// The function that declares it (None: the module body).
     decl_func: Option<FnIx>,
     uses: Vec<Use>,
+    /// The scope binding, for a binding subject.
+    binding: Option<BindingId>,
 }
 
 /// A finding before conversion to the model: file-local byte ranges.
@@ -145,10 +147,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 declaring,
                 decl_func,
                 uses,
+                binding: Some(b),
             });
         }
         subjects.extend(field_subjects(program, pipeline, file));
     }
+    add_alias_mutations(program, &mut subjects);
 
     for subject in subjects {
         let Subject {
@@ -158,6 +162,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             declaring,
             decl_func,
             uses,
+            ..
         } = subject;
         {
             let Some(&owner) = declaring.iter().next() else {
@@ -877,6 +882,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
             declaring,
             decl_func,
             uses,
+            binding: None,
         });
     }
     out
@@ -1184,5 +1190,89 @@ fn per_replica_jobs(pipeline: &Pipeline, out: &mut Outcome) {
             fluxion: owners[0],
             related: Vec::new(),
         });
+    }
+}
+
+/// A mutation through an alias is a mutation of what it aliases:
+/// `const conf = this.config.relay; conf.port = p` writes `this.config`, and
+/// `const list = clients; list.push(c)` writes `clients`. An alias is a
+/// binding initialised with a plain member chain or identifier; copies
+/// (`{ ...x }`, `Object.assign({}, x)`, `structuredClone(x)`) are calls or
+/// literals, not aliases.
+fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
+    let mut extra: Vec<(usize, Vec<Use>)> = Vec::new();
+    for s in subjects.iter() {
+        let Some(b) = s.binding else { continue };
+        let facts = &program.files[s.file];
+        let binding = facts.scopes.binding(b);
+        if !binding.path.is_empty() {
+            continue;
+        }
+        let Some(init) = binding
+            .init
+            .as_ref()
+            .and_then(|r| facts.node_at(r))
+            .map(|n| climb_exact(n, binding.init.as_ref().unwrap()))
+        else {
+            continue;
+        };
+        let init = unparen(init);
+        if !matches!(
+            init.kind(),
+            "member_expression" | "subscript_expression" | "identifier"
+        ) {
+            continue;
+        }
+        // the root of the chain: an identifier, or `this.field`
+        let mut root = init;
+        let mut this_field = None;
+        loop {
+            match root.kind() {
+                "member_expression" | "subscript_expression" => {
+                    let Some(object) = root.child_by_field_name("object").map(unparen) else {
+                        break;
+                    };
+                    if object.kind() == "this" && root.kind() == "member_expression" {
+                        this_field = root
+                            .child_by_field_name("property")
+                            .map(|p| format!("this.{}", text_of(facts.text, p)));
+                        break;
+                    }
+                    root = object;
+                }
+                _ => break,
+            }
+        }
+        let target = match (&this_field, root.kind()) {
+            (Some(field), _) => subjects.iter().position(|t| {
+                t.file == s.file && t.binding.is_none() && &t.name == field && {
+                    // the field of the class around the alias
+                    let class = enclosing_class(init).map(|(c, _)| c.byte_range());
+                    class.is_some_and(|c| {
+                        c.contains(&t.decl.start)
+                            || t.uses.iter().any(|u| c.contains(&u.range.start))
+                    })
+                }
+            }),
+            (None, "identifier") => {
+                let rb = facts
+                    .reference_at(root.start_byte())
+                    .and_then(|r| r.binding);
+                rb.and_then(|rb| {
+                    subjects
+                        .iter()
+                        .position(|t| t.file == s.file && t.binding == Some(rb))
+                })
+            }
+            _ => None,
+        };
+        let Some(target) = target else { continue };
+        let mutations: Vec<Use> = s.uses.iter().filter(|u| u.mutation).cloned().collect();
+        if !mutations.is_empty() {
+            extra.push((target, mutations));
+        }
+    }
+    for (target, uses) in extra {
+        subjects[target].uses.extend(uses);
     }
 }

@@ -889,8 +889,15 @@ fn callbacks<'t>(
             }
         }
         CallbackArg::Named(CallbackPosition::All) => {
-            for (file, arg) in expanded.iter().copied() {
+            for (i, (file, arg)) in expanded.iter().copied().enumerate() {
                 let arg = program::unparen(arg);
+                // `router.get(path, …handlers)`: a leading non-function is the path
+                if i == 0
+                    && expanded.len() > 1
+                    && !matches!(program.eval(file, arg, 16), Value::Func { .. })
+                {
+                    continue;
+                }
                 if arg.kind() == "array" {
                     let mut c = arg.walk();
                     let items: Vec<Node<'t>> = arg.named_children(&mut c).collect();

@@ -744,6 +744,41 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// What an instance field is initialised with: `name = e` in the class
+    /// body, else the first `this.name = e` in the class.
+    fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let facts = &self.files[file];
+        let text = facts.text;
+        if let Some(body) = class.child_by_field_name("body") {
+            let mut c = body.walk();
+            let def = body.named_children(&mut c).find(|m| {
+                m.kind() == "field_definition"
+                    && m.child_by_field_name("property")
+                        .is_some_and(|p| text_of(text, p) == name)
+            });
+            if let Some(value) = def.and_then(|d| d.child_by_field_name("value")) {
+                return Some(value);
+            }
+        }
+        let range = class.byte_range();
+        facts.this_members.iter().find_map(|m| {
+            if !range.contains(&m.start_byte())
+                || m.child_by_field_name("property")
+                    .is_none_or(|p| text_of(text, p) != name)
+            {
+                return None;
+            }
+            let parent = m.parent()?;
+            (parent.kind() == "assignment_expression"
+                && parent
+                    .child_by_field_name("left")
+                    .is_some_and(|l| l.id() == m.id())
+                && enclosing_class(*m).is_some_and(|(c, _)| c.id() == class.id()))
+            .then(|| parent.child_by_field_name("right"))
+            .flatten()
+        })
+    }
+
     /// A method of a class (static or not), looked up through `extends`.
     fn class_member(
         &self,
@@ -774,6 +809,11 @@ impl<'t> Program<'t> {
                 {
                     return Value::Func { file, node: m };
                 }
+            }
+        }
+        if !statics {
+            if let Some(value) = self.field_value(file, class, name) {
+                return self.eval(file, value, depth - 1);
             }
         }
         // class_heritage: `extends X`
