@@ -1,0 +1,189 @@
+//! Inputs and tracked queries.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use flux_analysis::{Catalog, Config, FileAnalysis, Finding};
+use tree_sitter::Tree;
+
+use crate::imports;
+
+/// A parsed tree. Kept as an input field (stack.md option B) so that the
+/// server can reparse incrementally from the previous tree outside salsa;
+/// every `set` counts as a change, so no `Eq` is needed.
+#[derive(Clone)]
+pub struct Parsed(pub Arc<Tree>);
+
+impl fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Parsed({})", self.0.root_node().kind())
+    }
+}
+
+/// One JavaScript file: open in the editor, or read from disk by the host.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: Arc<str>,
+    #[returns(ref)]
+    pub tree: Parsed,
+}
+
+/// Every known file by path. Changes only when a file appears or goes away,
+/// so that import resolution is tracked (a file created later is found).
+#[salsa::input(debug)]
+pub struct Files {
+    #[returns(ref)]
+    pub by_path: Arc<BTreeMap<String, SourceFile>>,
+}
+
+/// The `flux.json` files in force, with their merged catalogs.
+#[salsa::input(debug)]
+pub struct Workspace {
+    /// Sorted by directory length, longest first; the last entry is the
+    /// default (empty `dir`, built-in catalog) and matches every file.
+    #[returns(ref)]
+    pub configs: Arc<Vec<Arc<ConfigEntry>>>,
+}
+
+/// The configuration of the files under `dir`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigEntry {
+    /// The folder holding `flux.json`; empty for the default entry.
+    pub dir: String,
+    pub config: Config,
+    pub catalog: Catalog,
+}
+
+impl ConfigEntry {
+    pub fn new(dir: String, config: Config) -> ConfigEntry {
+        let catalog = config.catalog();
+        ConfigEntry { dir, config, catalog }
+    }
+
+    fn covers(&self, path: &str) -> bool {
+        self.dir.is_empty()
+            || path
+                .strip_prefix(self.dir.as_str())
+                .is_some_and(|rest| rest.starts_with(['/', '\\']) || self.dir.ends_with(['/', '\\']))
+    }
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn files(&self) -> Files;
+    fn workspace(&self) -> Workspace;
+    /// Notes one execution of a query, for tests and tracing.
+    fn record(&self, query: &'static str, path: &str);
+}
+
+/// The database. Clones share storage and the execution log.
+#[salsa::db]
+#[derive(Clone)]
+pub struct RootDb {
+    storage: salsa::Storage<Self>,
+    files: Option<Files>,
+    workspace: Option<Workspace>,
+    pub(crate) log: Arc<Mutex<Vec<(&'static str, String)>>>,
+}
+
+impl Default for RootDb {
+    fn default() -> RootDb {
+        let mut db = RootDb {
+            storage: salsa::Storage::default(),
+            files: None,
+            workspace: None,
+            log: Arc::default(),
+        };
+        let files = Files::builder(Arc::default()).durability(salsa::Durability::MEDIUM).new(&db);
+        let default = Arc::new(ConfigEntry::new(String::new(), Config::default()));
+        let workspace =
+            Workspace::builder(Arc::new(vec![default])).durability(salsa::Durability::HIGH).new(&db);
+        db.files = Some(files);
+        db.workspace = Some(workspace);
+        db
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for RootDb {}
+
+#[salsa::db]
+impl Db for RootDb {
+    fn files(&self) -> Files {
+        self.files.expect("set in RootDb::default")
+    }
+
+    fn workspace(&self) -> Workspace {
+        self.workspace.expect("set in RootDb::default")
+    }
+
+    fn record(&self, query: &'static str, path: &str) {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).push((query, path.to_string()));
+    }
+}
+
+/// The local specifiers (`./x`, `../y`) the file requires or imports.
+#[salsa::tracked(returns(ref))]
+pub fn import_specifiers(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    db.record("import_specifiers", file.path(db));
+    imports::local_specifiers(&file.tree(db).0, file.text(db))
+}
+
+/// The known files the file's local specifiers resolve to.
+#[salsa::tracked(returns(ref))]
+pub fn local_imports(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
+    let by_path = db.files().by_path(db);
+    let mut out = Vec::new();
+    for spec in import_specifiers(db, file) {
+        let found = imports::candidates(file.path(db), spec).into_iter().find_map(|c| by_path.get(&c).copied());
+        if let Some(dep) = found.filter(|d| *d != file && !out.contains(d)) {
+            out.push(dep);
+        }
+    }
+    out
+}
+
+/// The configuration nearest upward from the file.
+#[salsa::tracked(returns(ref))]
+pub fn config_for(db: &dyn Db, file: SourceFile) -> Arc<ConfigEntry> {
+    let path = file.path(db);
+    let configs = db.workspace().configs(db);
+    configs.iter().find(|c| c.covers(path)).or(configs.last()).cloned().expect("the default entry is always there")
+}
+
+/// The analysis of one file together with the local files it imports.
+#[salsa::tracked(returns(ref), lru = 256)]
+pub fn file_analysis(db: &dyn Db, file: SourceFile) -> FileAnalysis {
+    db.record("file_analysis", file.path(db));
+    let deps = local_imports(db, file);
+    let mut run = vec![flux_analysis::SourceFile { path: file.path(db), text: file.text(db) }];
+    run.extend(deps.iter().map(|d| flux_analysis::SourceFile { path: d.path(db), text: d.text(db) }));
+    let entry = config_for(db, file);
+    let mut analyses = flux_analysis::analyze(&run, &entry.catalog, &entry.config);
+    if analyses.is_empty() {
+        return FileAnalysis { path: file.path(db).clone(), ..FileAnalysis::default() };
+    }
+    analyses.swap_remove(0)
+}
+
+/// The file's findings with the configured severities; codes turned off are gone.
+#[salsa::tracked(returns(ref))]
+pub fn findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
+    db.record("findings", file.path(db));
+    let config = &config_for(db, file).config;
+    file_analysis(db, file)
+        .findings
+        .iter()
+        .filter_map(|f| config.severity_of(f.code).map(|severity| Finding { severity, ..f.clone() }))
+        .collect()
+}
+
+/// The file in the paper's fluxional language.
+#[salsa::tracked(returns(ref))]
+pub fn fluxional_form(db: &dyn Db, file: SourceFile) -> String {
+    flux_analysis::fluxional_form(file_analysis(db, file), file.text(db))
+}

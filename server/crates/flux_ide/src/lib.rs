@@ -1,0 +1,26 @@
+//! flux-lsp's incremental layer: a salsa database over [`flux_analysis`], and
+//! the editor features computed from its results, in byte offsets.
+//!
+//! rust-analyzer's shape: [`AnalysisHost`] owns the database and applies
+//! changes with `&mut self`; [`Analysis`] is a cheap snapshot (a db clone)
+//! that answers queries on another thread. A change cancels running readers:
+//! they unwind with [`salsa::Cancelled`], which [`Analysis::with_db`] returns
+//! as an `Err`.
+//!
+//! Architecture invariant: no LSP types here, and no file system access
+//! inside queries (the host's caller reads files and hands in their text).
+
+mod db;
+pub mod features;
+pub mod graph;
+mod host;
+pub mod imports;
+
+pub use db::{
+    config_for, file_analysis, findings, fluxional_form, import_specifiers, local_imports, ConfigEntry,
+    Db, Files, Parsed, RootDb, SourceFile, Workspace,
+};
+pub use host::{Analysis, AnalysisHost, Cancellable};
+pub use salsa::{Cancelled, CancellationToken};
+
+pub use flux_analysis;
