@@ -61,14 +61,18 @@ pub struct ConfigEntry {
 impl ConfigEntry {
     pub fn new(dir: String, config: Config) -> ConfigEntry {
         let catalog = config.catalog();
-        ConfigEntry { dir, config, catalog }
+        ConfigEntry {
+            dir,
+            config,
+            catalog,
+        }
     }
 
     fn covers(&self, path: &str) -> bool {
         self.dir.is_empty()
-            || path
-                .strip_prefix(self.dir.as_str())
-                .is_some_and(|rest| rest.starts_with(['/', '\\']) || self.dir.ends_with(['/', '\\']))
+            || path.strip_prefix(self.dir.as_str()).is_some_and(|rest| {
+                rest.starts_with(['/', '\\']) || self.dir.ends_with(['/', '\\'])
+            })
     }
 }
 
@@ -98,10 +102,13 @@ impl Default for RootDb {
             workspace: None,
             log: Arc::default(),
         };
-        let files = Files::builder(Arc::default()).durability(salsa::Durability::MEDIUM).new(&db);
+        let files = Files::builder(Arc::default())
+            .durability(salsa::Durability::MEDIUM)
+            .new(&db);
         let default = Arc::new(ConfigEntry::new(String::new(), Config::default()));
-        let workspace =
-            Workspace::builder(Arc::new(vec![default])).durability(salsa::Durability::HIGH).new(&db);
+        let workspace = Workspace::builder(Arc::new(vec![default]))
+            .durability(salsa::Durability::HIGH)
+            .new(&db);
         db.files = Some(files);
         db.workspace = Some(workspace);
         db
@@ -122,7 +129,10 @@ impl Db for RootDb {
     }
 
     fn record(&self, query: &'static str, path: &str) {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).push((query, path.to_string()));
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((query, path.to_string()));
     }
 }
 
@@ -139,7 +149,9 @@ pub fn local_imports(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
     let by_path = db.files().by_path(db);
     let mut out = Vec::new();
     for spec in import_specifiers(db, file) {
-        let found = imports::candidates(file.path(db), spec).into_iter().find_map(|c| by_path.get(&c).copied());
+        let found = imports::candidates(file.path(db), spec)
+            .into_iter()
+            .find_map(|c| by_path.get(&c).copied());
         if let Some(dep) = found.filter(|d| *d != file && !out.contains(d)) {
             out.push(dep);
         }
@@ -152,7 +164,12 @@ pub fn local_imports(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
 pub fn config_for(db: &dyn Db, file: SourceFile) -> Arc<ConfigEntry> {
     let path = file.path(db);
     let configs = db.workspace().configs(db);
-    configs.iter().find(|c| c.covers(path)).or(configs.last()).cloned().expect("the default entry is always there")
+    configs
+        .iter()
+        .find(|c| c.covers(path))
+        .or(configs.last())
+        .cloned()
+        .expect("the default entry is always there")
 }
 
 /// The analysis of one file together with the local files it imports.
@@ -160,12 +177,21 @@ pub fn config_for(db: &dyn Db, file: SourceFile) -> Arc<ConfigEntry> {
 pub fn file_analysis(db: &dyn Db, file: SourceFile) -> FileAnalysis {
     db.record("file_analysis", file.path(db));
     let deps = local_imports(db, file);
-    let mut run = vec![flux_analysis::SourceFile { path: file.path(db), text: file.text(db) }];
-    run.extend(deps.iter().map(|d| flux_analysis::SourceFile { path: d.path(db), text: d.text(db) }));
+    let mut run = vec![flux_analysis::SourceFile {
+        path: file.path(db),
+        text: file.text(db),
+    }];
+    run.extend(deps.iter().map(|d| flux_analysis::SourceFile {
+        path: d.path(db),
+        text: d.text(db),
+    }));
     let entry = config_for(db, file);
     let mut analyses = flux_analysis::analyze(&run, &entry.catalog, &entry.config);
     if analyses.is_empty() {
-        return FileAnalysis { path: file.path(db).clone(), ..FileAnalysis::default() };
+        return FileAnalysis {
+            path: file.path(db).clone(),
+            ..FileAnalysis::default()
+        };
     }
     analyses.swap_remove(0)
 }
@@ -178,7 +204,12 @@ pub fn findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     file_analysis(db, file)
         .findings
         .iter()
-        .filter_map(|f| config.severity_of(f.code).map(|severity| Finding { severity, ..f.clone() }))
+        .filter_map(|f| {
+            config.severity_of(f.code).map(|severity| Finding {
+                severity,
+                ..f.clone()
+            })
+        })
         .collect()
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use flux_analysis::{
-    Callback, FileAnalysis, Finding, Fluxion, FluxionId, FluxionKind, Origin, RupturePoint, StreamKind, TextRange,
-    Variable,
+    Callback, FileAnalysis, Finding, Fluxion, FluxionId, FluxionKind, Origin, RupturePoint,
+    StreamKind, TextRange, Variable,
 };
 
 /// Which inlay hints to show (`inlayHints` in the settings).
@@ -22,7 +22,11 @@ pub struct InlayHintConfig {
 
 impl Default for InlayHintConfig {
     fn default() -> InlayHintConfig {
-        InlayHintConfig { streams: true, messages: true, context: true }
+        InlayHintConfig {
+            streams: true,
+            messages: true,
+            context: true,
+        }
     }
 }
 
@@ -42,7 +46,11 @@ pub struct InlayHint {
 }
 
 fn fluxion(analysis: &FileAnalysis, id: FluxionId) -> Option<&Fluxion> {
-    analysis.fluxions.get(id.0 as usize).filter(|f| f.id == id).or_else(|| analysis.fluxions.iter().find(|f| f.id == id))
+    analysis
+        .fluxions
+        .get(id.0 as usize)
+        .filter(|f| f.id == id)
+        .or_else(|| analysis.fluxions.iter().find(|f| f.id == id))
 }
 
 fn list(names: &[String]) -> String {
@@ -55,7 +63,12 @@ fn contains(range: &TextRange, offset: usize) -> bool {
 
 /// Where the paper would write `>> name`: the inline callback's start, the
 /// callback's name at the call site, or after an `await`.
-fn callback_offset(analysis: &FileAnalysis, text: &str, rp: &RupturePoint, callback: &Callback) -> Option<usize> {
+fn callback_offset(
+    analysis: &FileAnalysis,
+    text: &str,
+    rp: &RupturePoint,
+    callback: &Callback,
+) -> Option<usize> {
     if rp.origin == Origin::Await {
         return Some(rp.range.end);
     }
@@ -83,7 +96,7 @@ fn callback_offset(analysis: &FileAnalysis, text: &str, rp: &RupturePoint, callb
 }
 
 /// The fluxion a rupture point hands its stream to, with the stream's message.
-fn stream_to<'a>(analysis: &'a FileAnalysis, rp_index: usize, to: FluxionId) -> Option<&'a [String]> {
+fn stream_to(analysis: &FileAnalysis, rp_index: usize, to: FluxionId) -> Option<&[String]> {
     let rp = analysis.rupture_points.get(rp_index)?;
     fluxion(analysis, rp.upstream)?
         .streams
@@ -102,21 +115,36 @@ pub fn inlay_hints(
     let mut hints = Vec::new();
     for (index, rp) in analysis.rupture_points.iter().enumerate() {
         for callback in &rp.callbacks {
-            let Some(offset) = callback_offset(analysis, text, rp, callback) else { continue };
+            let Some(offset) = callback_offset(analysis, text, rp, callback) else {
+                continue;
+            };
             let (name, message) = match callback {
                 Callback::Fluxion(id) => {
-                    let Some(f) = fluxion(analysis, *id) else { continue };
-                    (f.name.clone(), stream_to(analysis, index, *id).unwrap_or_default())
+                    let Some(f) = fluxion(analysis, *id) else {
+                        continue;
+                    };
+                    (
+                        f.name.clone(),
+                        stream_to(analysis, index, *id).unwrap_or_default(),
+                    )
                 }
                 Callback::External { name, .. } => (name.clone(), &[][..]),
                 Callback::Unresolved { .. } => continue,
             };
             if config.streams {
                 let label = format!("{} {name}", rp.kind.arrow());
-                hints.push(InlayHint { offset, label, kind: InlayHintKind::Stream });
+                hints.push(InlayHint {
+                    offset,
+                    label,
+                    kind: InlayHintKind::Stream,
+                });
             }
             if config.messages && !message.is_empty() {
-                hints.push(InlayHint { offset, label: format!("[{}]", list(message)), kind: InlayHintKind::Message });
+                hints.push(InlayHint {
+                    offset,
+                    label: format!("[{}]", list(message)),
+                    kind: InlayHintKind::Message,
+                });
             }
         }
     }
@@ -124,7 +152,11 @@ pub fn inlay_hints(
         for f in &analysis.fluxions {
             if f.kind != FluxionKind::Main && !f.context.is_empty() {
                 let label = format!("{{{}}}", list(&f.context));
-                hints.push(InlayHint { offset: f.range.start, label, kind: InlayHintKind::Context });
+                hints.push(InlayHint {
+                    offset: f.range.start,
+                    label,
+                    kind: InlayHintKind::Context,
+                });
             }
         }
     }
@@ -149,14 +181,26 @@ pub fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverResult> {
     let variable = analysis
         .variables
         .iter()
-        .flat_map(|v| std::iter::once((v, &v.decl)).chain(v.accesses.iter().map(move |a| (v, &a.range))))
+        .flat_map(|v| {
+            std::iter::once((v, &v.decl)).chain(v.accesses.iter().map(move |a| (v, &a.range)))
+        })
         .filter(|(_, r)| contains(r, offset))
         .min_by_key(|(_, r)| r.len());
     if let Some((v, range)) = variable {
-        return Some(HoverResult { range: range.clone(), markdown: variable_markdown(analysis, v) });
+        return Some(HoverResult {
+            range: range.clone(),
+            markdown: variable_markdown(analysis, v),
+        });
     }
-    let rp = analysis.rupture_points.iter().filter(|rp| contains(&rp.callee_range, offset)).min_by_key(|rp| rp.callee_range.len())?;
-    Some(HoverResult { range: rp.callee_range.clone(), markdown: rupture_markdown(analysis, rp) })
+    let rp = analysis
+        .rupture_points
+        .iter()
+        .filter(|rp| contains(&rp.callee_range, offset))
+        .min_by_key(|rp| rp.callee_range.len())?;
+    Some(HoverResult {
+        range: rp.callee_range.clone(),
+        markdown: rupture_markdown(analysis, rp),
+    })
 }
 
 fn name_of(analysis: &FileAnalysis, id: FluxionId) -> String {
@@ -167,24 +211,50 @@ fn names(analysis: &FileAnalysis, ids: &BTreeSet<FluxionId>) -> String {
     if ids.is_empty() {
         return "none".into();
     }
-    ids.iter().map(|id| format!("`{}`", name_of(analysis, *id))).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|id| format!("`{}`", name_of(analysis, *id)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn variable_markdown(analysis: &FileAnalysis, v: &Variable) -> String {
-    let writers: BTreeSet<FluxionId> =
-        v.accesses.iter().filter(|a| a.write || a.mutation).map(|a| a.fluxion).collect();
-    let readers: BTreeSet<FluxionId> =
-        v.accesses.iter().filter(|a| !a.write && !a.mutation).map(|a| a.fluxion).collect();
+    let writers: BTreeSet<FluxionId> = v
+        .accesses
+        .iter()
+        .filter(|a| a.write || a.mutation)
+        .map(|a| a.fluxion)
+        .collect();
+    let readers: BTreeSet<FluxionId> = v
+        .accesses
+        .iter()
+        .filter(|a| !a.write && !a.mutation)
+        .map(|a| a.fluxion)
+        .collect();
     let mut md = format!("**{}**: {} variable", v.name, v.class.as_str());
     if v.persistent {
-        md.push_str(", persistent (created upstream of a start rupture point: it outlives one event)");
+        md.push_str(
+            ", persistent (created upstream of a start rupture point: it outlives one event)",
+        );
     }
-    let _ = write!(md, "\n\nDeclared in fluxion `{}`.", name_of(analysis, v.owner));
+    let _ = write!(
+        md,
+        "\n\nDeclared in fluxion `{}`.",
+        name_of(analysis, v.owner)
+    );
     if let Some(group) = &v.group {
         let _ = write!(md, " Forces group `{group}`.");
     }
-    let _ = write!(md, "\n\n- written by: {}\n- read by: {}", names(analysis, &writers), names(analysis, &readers));
-    let foreign_writers: BTreeSet<FluxionId> = writers.iter().copied().filter(|id| *id != v.owner).collect();
+    let _ = write!(
+        md,
+        "\n\n- written by: {}\n- read by: {}",
+        names(analysis, &writers),
+        names(analysis, &readers)
+    );
+    let foreign_writers: BTreeSet<FluxionId> = writers
+        .iter()
+        .copied()
+        .filter(|id| *id != v.owner)
+        .collect();
     if v.persistent && !foreign_writers.is_empty() {
         let _ = write!(
             md,
@@ -193,7 +263,11 @@ fn variable_markdown(analysis: &FileAnalysis, v: &Variable) -> String {
             if foreign_writers.len() == 1 { "s" } else { "" }
         );
     }
-    for finding in analysis.findings.iter().filter(|f| f.binding.as_ref().is_some_and(|b| b.range == v.decl)) {
+    for finding in analysis
+        .findings
+        .iter()
+        .filter(|f| f.binding.as_ref().is_some_and(|b| b.range == v.decl))
+    {
         let _ = write!(md, "\n\n`{}`: {}", finding.code, finding.message);
     }
     md
@@ -212,17 +286,27 @@ fn rupture_markdown(analysis: &FileAnalysis, rp: &RupturePoint) -> String {
         md.push_str(" (one-shot: start-up or shutdown)");
     }
     let _ = write!(md, "\n\norigin: {}", rp.origin);
-    let _ = write!(md, "\n\nupstream fluxion: `{}`", name_of(analysis, rp.upstream));
+    let _ = write!(
+        md,
+        "\n\nupstream fluxion: `{}`",
+        name_of(analysis, rp.upstream)
+    );
     let downstream: Vec<String> = rp
         .callbacks
         .iter()
         .map(|c| match c {
             Callback::Fluxion(id) => format!("`{} {}`", rp.kind.arrow(), name_of(analysis, *id)),
-            Callback::External { path, name, .. } => format!("`{} {name}` (in `{path}`)", rp.kind.arrow()),
+            Callback::External { path, name, .. } => {
+                format!("`{} {name}` (in `{path}`)", rp.kind.arrow())
+            }
             Callback::Unresolved { text, .. } => format!("`{text}` (not statically known)"),
         })
         .collect();
-    let downstream = if downstream.is_empty() { "none".to_string() } else { downstream.join(", ") };
+    let downstream = if downstream.is_empty() {
+        "none".to_string()
+    } else {
+        downstream.join(", ")
+    };
     let _ = write!(md, "\n\ndownstream: {downstream}");
     md
 }
@@ -246,7 +330,10 @@ pub fn fluxion_tree(analysis: &FileAnalysis, text: &str) -> Vec<FluxionSymbol> {
     let mut roots: Vec<FluxionSymbol> = analysis
         .fluxions
         .iter()
-        .filter(|f| f.upstream.is_none_or(|(up, _, _)| fluxion(analysis, up).is_none()))
+        .filter(|f| {
+            f.upstream
+                .is_none_or(|(up, _, _)| fluxion(analysis, up).is_none())
+        })
         .filter_map(|f| symbol(analysis, text, f, &mut seen))
         .collect();
     // Fluxions in an upstream cycle are not reachable from a root; list them at the top.
@@ -258,11 +345,19 @@ pub fn fluxion_tree(analysis: &FileAnalysis, text: &str) -> Vec<FluxionSymbol> {
     roots
 }
 
-fn symbol(analysis: &FileAnalysis, text: &str, f: &Fluxion, seen: &mut BTreeSet<FluxionId>) -> Option<FluxionSymbol> {
+fn symbol(
+    analysis: &FileAnalysis,
+    text: &str,
+    f: &Fluxion,
+    seen: &mut BTreeSet<FluxionId>,
+) -> Option<FluxionSymbol> {
     if !seen.insert(f.id) {
         return None;
     }
-    let mut detail = f.upstream.map(|(_, kind, _)| kind.arrow().to_string()).unwrap_or_default();
+    let mut detail = f
+        .upstream
+        .map(|(_, kind, _)| kind.arrow().to_string())
+        .unwrap_or_default();
     for group in &f.groups {
         let _ = write!(detail, " & {group}");
     }
@@ -271,8 +366,13 @@ fn symbol(analysis: &FileAnalysis, text: &str, f: &Fluxion, seen: &mut BTreeSet<
     }
     let selection_range = text
         .get(f.range.clone())
-        .and_then(|body| body.find(f.name.as_str()).filter(|_| f.kind != FluxionKind::Main))
-        .map_or(f.range.start..f.range.start, |i| f.range.start + i..f.range.start + i + f.name.len());
+        .and_then(|body| {
+            body.find(f.name.as_str())
+                .filter(|_| f.kind != FluxionKind::Main)
+        })
+        .map_or(f.range.start..f.range.start, |i| {
+            f.range.start + i..f.range.start + i + f.name.len()
+        });
     let children = analysis
         .fluxions
         .iter()
@@ -304,26 +404,56 @@ pub struct ListenerLens {
 /// starts free of persistent state written per event?
 pub fn listener_lenses(analysis: &FileAnalysis) -> Vec<ListenerLens> {
     let mut lenses = Vec::new();
-    for rp in analysis.rupture_points.iter().filter(|rp| rp.kind == StreamKind::Start && !rp.one_shot) {
+    for rp in analysis
+        .rupture_points
+        .iter()
+        .filter(|rp| rp.kind == StreamKind::Start && !rp.one_shot)
+    {
         // The fluxions this listener starts, and everything downstream of them.
         let mut reach: BTreeSet<FluxionId> = BTreeSet::new();
-        let mut todo: Vec<FluxionId> =
-            rp.callbacks.iter().filter_map(|c| if let Callback::Fluxion(id) = c { Some(*id) } else { None }).collect();
+        let mut todo: Vec<FluxionId> = rp
+            .callbacks
+            .iter()
+            .filter_map(|c| {
+                if let Callback::Fluxion(id) = c {
+                    Some(*id)
+                } else {
+                    None
+                }
+            })
+            .collect();
         while let Some(id) = todo.pop() {
             if reach.insert(id) {
-                todo.extend(fluxion(analysis, id).into_iter().flat_map(|f| f.streams.iter().map(|s| s.to)));
+                todo.extend(
+                    fluxion(analysis, id)
+                        .into_iter()
+                        .flat_map(|f| f.streams.iter().map(|s| s.to)),
+                );
             }
         }
         let state: Vec<String> = analysis
             .variables
             .iter()
-            .filter(|v| v.persistent && v.accesses.iter().any(|a| (a.write || a.mutation) && reach.contains(&a.fluxion)))
+            .filter(|v| {
+                v.persistent
+                    && v.accesses
+                        .iter()
+                        .any(|a| (a.write || a.mutation) && reach.contains(&a.fluxion))
+            })
             .map(|v| v.name.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let label = if state.is_empty() { "replicable".to_string() } else { format!("stateful: {}", list(&state)) };
-        lenses.push(ListenerLens { range: rp.callee_range.clone(), label, state });
+        let label = if state.is_empty() {
+            "replicable".to_string()
+        } else {
+            format!("stateful: {}", list(&state))
+        };
+        lenses.push(ListenerLens {
+            range: rp.callee_range.clone(),
+            label,
+            state,
+        });
     }
     lenses
 }
@@ -340,9 +470,15 @@ pub struct Insertion {
 pub fn suppression(text: &str, finding: &Finding) -> Insertion {
     let at = finding.range.start.min(text.len());
     let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let indent: String = text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let indent: String = text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    Insertion { offset: line_start, text: format!("{indent}// flux-ignore-next-line {}: {eol}", finding.code) }
+    Insertion {
+        offset: line_start,
+        text: format!("{indent}// flux-ignore-next-line {}: {eol}", finding.code),
+    }
 }
 
 #[cfg(test)]

@@ -26,14 +26,24 @@ fn edge_label(s: &Stream) -> String {
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Graphviz DOT.
 pub fn dot(analysis: &FileAnalysis) -> String {
-    let mut out = format!("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n", dot_escape(&analysis.path));
+    let mut out = format!(
+        "digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n",
+        dot_escape(&analysis.path)
+    );
     for f in &analysis.fluxions {
-        let _ = writeln!(out, "  f{} [label=\"{}\"];", f.id.0, dot_escape(&node_label(f)));
+        let _ = writeln!(
+            out,
+            "  f{} [label=\"{}\"];",
+            f.id.0,
+            dot_escape(&node_label(f))
+        );
     }
     for f in &analysis.fluxions {
         for s in &f.streams {
@@ -41,7 +51,13 @@ pub fn dot(analysis: &FileAnalysis) -> String {
                 StreamKind::Start => "bold",
                 StreamKind::Post => "dashed",
             };
-            let _ = writeln!(out, "  f{} -> f{} [label=\"{}\", style={style}];", f.id.0, s.to.0, dot_escape(&edge_label(s)));
+            let _ = writeln!(
+                out,
+                "  f{} -> f{} [label=\"{}\", style={style}];",
+                f.id.0,
+                s.to.0,
+                dot_escape(&edge_label(s))
+            );
         }
     }
     out.push_str("}\n");
@@ -64,7 +80,13 @@ pub fn mermaid(analysis: &FileAnalysis) -> String {
                 StreamKind::Start => "==>",
                 StreamKind::Post => "-.->",
             };
-            let _ = writeln!(out, "  f{} {arrow}|\"{}\"| f{}", f.id.0, mermaid_escape(&edge_label(s)), s.to.0);
+            let _ = writeln!(
+                out,
+                "  f{} {arrow}|\"{}\"| f{}",
+                f.id.0,
+                mermaid_escape(&edge_label(s)),
+                s.to.0
+            );
         }
     }
     out

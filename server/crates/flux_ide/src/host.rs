@@ -28,7 +28,8 @@ impl AnalysisHost {
     /// Sets a file's text and tree (parsed here from scratch when `tree` is
     /// `None`). Returns the file.
     pub fn set_file(&mut self, path: &str, text: Arc<str>, tree: Option<Tree>) -> SourceFile {
-        let tree = tree.unwrap_or_else(|| flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript));
+        let tree =
+            tree.unwrap_or_else(|| flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript));
         let parsed = Parsed(Arc::new(tree));
         if let Some(file) = self.file(path) {
             file.set_text(&mut self.db).to(text);
@@ -60,20 +61,41 @@ impl AnalysisHost {
 
     /// Replaces the configurations in force: `(folder of flux.json, config)`.
     pub fn set_configs(&mut self, configs: Vec<(String, flux_analysis::Config)>) {
-        let mut entries: Vec<Arc<ConfigEntry>> =
-            configs.into_iter().map(|(dir, config)| Arc::new(ConfigEntry::new(dir, config))).collect();
-        entries.sort_by(|a, b| b.dir.len().cmp(&a.dir.len()).then_with(|| a.dir.cmp(&b.dir)));
-        let default = self.db.workspace().configs(&self.db).last().filter(|c| c.dir.is_empty()).cloned();
-        entries.push(default.unwrap_or_else(|| Arc::new(ConfigEntry::new(String::new(), Default::default()))));
+        let mut entries: Vec<Arc<ConfigEntry>> = configs
+            .into_iter()
+            .map(|(dir, config)| Arc::new(ConfigEntry::new(dir, config)))
+            .collect();
+        entries.sort_by(|a, b| {
+            b.dir
+                .len()
+                .cmp(&a.dir.len())
+                .then_with(|| a.dir.cmp(&b.dir))
+        });
+        let default = self
+            .db
+            .workspace()
+            .configs(&self.db)
+            .last()
+            .filter(|c| c.dir.is_empty())
+            .cloned();
+        entries.push(
+            default
+                .unwrap_or_else(|| Arc::new(ConfigEntry::new(String::new(), Default::default()))),
+        );
         let workspace = self.db.workspace();
-        workspace.set_configs(&mut self.db).with_durability(salsa::Durability::HIGH).to(Arc::new(entries));
+        workspace
+            .set_configs(&mut self.db)
+            .with_durability(salsa::Durability::HIGH)
+            .to(Arc::new(entries));
     }
 
     /// For each local specifier of `path` that no known file satisfies, the
     /// paths to try on disk, in order. The caller reads the first that exists
     /// and hands it to [`AnalysisHost::set_file`].
     pub fn missing_imports(&self, path: &str) -> Vec<Vec<String>> {
-        let Some(file) = self.file(path) else { return Vec::new() };
+        let Some(file) = self.file(path) else {
+            return Vec::new();
+        };
         let db = &self.db;
         let resolved: Vec<&String> = local_imports(db, file).iter().map(|f| f.path(db)).collect();
         crate::db::import_specifiers(db, file)
@@ -85,16 +107,26 @@ impl AnalysisHost {
 
     /// A snapshot for queries on another thread.
     pub fn analysis(&self) -> Analysis {
-        Analysis { db: self.db.clone() }
+        Analysis {
+            db: self.db.clone(),
+        }
     }
 
     /// The queries executed so far, `(query, path)`, oldest first.
     pub fn query_log(&self) -> Vec<(&'static str, String)> {
-        self.db.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.db
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn clear_query_log(&self) {
-        self.db.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.db
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 

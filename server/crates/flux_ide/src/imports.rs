@@ -35,7 +35,9 @@ pub fn local_specifiers(tree: &Tree, text: &str) -> Vec<String> {
 
 fn specifier(node: Node<'_>, text: &str) -> Option<String> {
     match node.kind() {
-        "import_statement" | "export_statement" => string_value(node.child_by_field_name("source")?, text),
+        "import_statement" | "export_statement" => {
+            string_value(node.child_by_field_name("source")?, text)
+        }
         "call_expression" => {
             let callee = node.child_by_field_name("function")?;
             let is_loader = match callee.kind() {
@@ -66,11 +68,18 @@ pub fn candidates(importer: &str, spec: &str) -> Vec<String> {
     let dir = Path::new(importer).parent().unwrap_or(Path::new(""));
     let base = normalize(&dir.join(spec));
     let base_str = base.to_string_lossy().into_owned();
-    let has_js_ext = base.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e));
+    let has_js_ext = base
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e));
     let mut out = vec![base_str.clone()];
     if !has_js_ext {
         out.extend(EXTENSIONS.iter().map(|ext| format!("{base_str}.{ext}")));
-        out.extend(EXTENSIONS[..3].iter().map(|ext| base.join(format!("index.{ext}")).to_string_lossy().into_owned()));
+        out.extend(EXTENSIONS[..3].iter().map(|ext| {
+            base.join(format!("index.{ext}"))
+                .to_string_lossy()
+                .into_owned()
+        }));
     }
     out
 }
@@ -108,7 +117,10 @@ notRequire('./e');
 const again = require('./a');
 "#;
         let tree = flux_syntax::parse(text, flux_syntax::Dialect::JavaScript);
-        assert_eq!(local_specifiers(&tree, text), ["./a", "../lib/b.js", "./c", "./d"]);
+        assert_eq!(
+            local_specifiers(&tree, text),
+            ["./a", "../lib/b.js", "./c", "./d"]
+        );
     }
 
     #[test]

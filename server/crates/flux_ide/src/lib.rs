@@ -17,10 +17,10 @@ mod host;
 pub mod imports;
 
 pub use db::{
-    config_for, file_analysis, findings, fluxional_form, import_specifiers, local_imports, ConfigEntry,
-    Db, Files, Parsed, RootDb, SourceFile, Workspace,
+    config_for, file_analysis, findings, fluxional_form, import_specifiers, local_imports,
+    ConfigEntry, Db, Files, Parsed, RootDb, SourceFile, Workspace,
 };
 pub use host::{Analysis, AnalysisHost, Cancellable};
-pub use salsa::{Cancelled, CancellationToken};
+pub use salsa::{CancellationToken, Cancelled};
 
 pub use flux_analysis;

@@ -17,14 +17,21 @@ fn analyse_all(host: &AnalysisHost, paths: &[&str]) {
 }
 
 fn runs(host: &AnalysisHost, query: &str, path: &str) -> usize {
-    host.query_log().iter().filter(|(q, p)| *q == query && p == path).count()
+    host.query_log()
+        .iter()
+        .filter(|(q, p)| *q == query && p == path)
+        .count()
 }
 
 const PATHS: [&str; 3] = ["/p/app.js", "/p/store.js", "/p/other.js"];
 
 fn host() -> AnalysisHost {
     let mut host = AnalysisHost::new();
-    host.set_file(PATHS[0], Arc::from("const store = require('./store');\nstore.hits++;\n"), None);
+    host.set_file(
+        PATHS[0],
+        Arc::from("const store = require('./store');\nstore.hits++;\n"),
+        None,
+    );
     host.set_file(PATHS[1], Arc::from("module.exports = { hits: 0 };\n"), None);
     host.set_file(PATHS[2], Arc::from("let n = 0;\n"), None);
     host
@@ -42,8 +49,16 @@ fn editing_a_file_reanalyses_its_importers_only() {
     host.set_file(PATHS[1], Arc::from("module.exports = { hits: 1 };\n"), None);
     analyse_all(&host, &PATHS);
     assert_eq!(runs(&host, "file_analysis", PATHS[1]), 1, "the edited file");
-    assert_eq!(runs(&host, "file_analysis", PATHS[0]), 1, "app.js requires store.js");
-    assert_eq!(runs(&host, "file_analysis", PATHS[2]), 0, "other.js is unrelated");
+    assert_eq!(
+        runs(&host, "file_analysis", PATHS[0]),
+        1,
+        "app.js requires store.js"
+    );
+    assert_eq!(
+        runs(&host, "file_analysis", PATHS[2]),
+        0,
+        "other.js is unrelated"
+    );
     host.clear_query_log();
 
     host.set_file(PATHS[2], Arc::from("let n = 1;\n"), None);
@@ -65,7 +80,10 @@ fn a_file_created_later_is_resolved() {
         .analysis()
         .with_db(|db| {
             let app = Analysis::file(db, "/p/app.js").unwrap();
-            local_imports(db, app).iter().map(|f| f.path(db).clone()).collect::<Vec<_>>()
+            local_imports(db, app)
+                .iter()
+                .map(|f| f.path(db).clone())
+                .collect::<Vec<_>>()
         })
         .unwrap();
     assert_eq!(deps, ["/p/lib/index.js"]);
@@ -84,7 +102,11 @@ fn a_config_change_reanalyses_only_the_files_it_covers() {
     host.set_configs(vec![("/q".into(), config)]);
     analyse_all(&host, &all);
     assert_eq!(runs(&host, "file_analysis", "/q/x.js"), 1);
-    assert_eq!(runs(&host, "file_analysis", PATHS[0]), 0, "/p keeps the default config");
+    assert_eq!(
+        runs(&host, "file_analysis", PATHS[0]),
+        0,
+        "/p keeps the default config"
+    );
 }
 
 #[test]

@@ -68,7 +68,10 @@ pub fn byte_to_lsp(rope: &Rope, byte: usize, enc: PositionEncoding) -> LspPos {
         PositionEncoding::Utf16 => rope.char_to_utf16_cu(ch) - rope.char_to_utf16_cu(lc),
         PositionEncoding::Utf8 => rope.char_to_byte(ch) - rope.char_to_byte(lc),
     };
-    LspPos { line: line as u32, character: character as u32 }
+    LspPos {
+        line: line as u32,
+        character: character as u32,
+    }
 }
 
 /// tree-sitter's Point is (row, byte column). Built from ropey lines (which
@@ -91,7 +94,8 @@ pub fn apply_change(
         *rope = Rope::from_str(new_text);
         return None;
     };
-    let (mut start_byte, mut old_end_byte) = (lsp_to_byte(rope, start, enc), lsp_to_byte(rope, end, enc));
+    let (mut start_byte, mut old_end_byte) =
+        (lsp_to_byte(rope, start, enc), lsp_to_byte(rope, end, enc));
     if start_byte > old_end_byte {
         std::mem::swap(&mut start_byte, &mut old_end_byte); // a buggy client
     }
@@ -149,7 +153,11 @@ impl Document {
     pub fn new(text: &str, version: i32) -> Document {
         let rope = Rope::from_str(text);
         let tree = parse_rope(&rope, None);
-        Document { rope, tree, version }
+        Document {
+            rope,
+            tree,
+            version,
+        }
     }
 
     /// Applies content changes in order: each edit reaches the old tree

@@ -8,7 +8,10 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use crate::edit::{lsp_to_byte, LspPos, PositionEncoding};
 
 pub fn pos(p: lsp::Position) -> LspPos {
-    LspPos { line: p.line, character: p.character }
+    LspPos {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 pub fn offset(rope: &Rope, p: lsp::Position, enc: PositionEncoding) -> usize {
@@ -34,7 +37,10 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 pub fn encoding(caps: &lsp::ClientCapabilities) -> PositionEncoding {
-    let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    let offered = caps
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
     if offered.is_some_and(|kinds| kinds.contains(&lsp::PositionEncodingKind::UTF8)) {
         PositionEncoding::Utf8
     } else {

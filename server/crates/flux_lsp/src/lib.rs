@@ -24,7 +24,10 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i3
     let flag = shutdown.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
     // 64: notifications are admitted while slow requests run (stack.md D3).
-    Server::new(input, output, socket).concurrency_level(64).serve(service).await;
+    Server::new(input, output, socket)
+        .concurrency_level(64)
+        .serve(service)
+        .await;
     if shutdown.load(Ordering::SeqCst) {
         0
     } else {
@@ -34,7 +37,10 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i3
 
 /// Runs the server on stdin/stdout; returns the process exit code.
 pub fn run_stdio() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("flux-lsp: cannot start the async runtime: {e}");

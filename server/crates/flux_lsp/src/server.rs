@@ -116,7 +116,12 @@ impl State {
 
     /// Open documents, `first` (if open) leading.
     fn open_uris(&self, first: Option<&Uri>) -> Vec<Uri> {
-        let mut uris: Vec<Uri> = self.docs.keys().filter(|u| Some(*u) != first).cloned().collect();
+        let mut uris: Vec<Uri> = self
+            .docs
+            .keys()
+            .filter(|u| Some(*u) != first)
+            .cloned()
+            .collect();
         uris.sort();
         if let Some(first) = first.filter(|u| self.docs.contains_key(*u)) {
             uris.insert(0, first.clone());
@@ -172,7 +177,8 @@ impl State {
                     let rope = Rope::from_str(&text);
                     // ConfigError is 1-based line/column in characters; close enough in UTF-16 for JSON.
                     let line = e.line.saturating_sub(1);
-                    let start = rope.try_line_to_char(line).unwrap_or(0) + e.column.saturating_sub(1);
+                    let start =
+                        rope.try_line_to_char(line).unwrap_or(0) + e.column.saturating_sub(1);
                     let at = rope.try_char_to_byte(start).unwrap_or(rope.len_bytes());
                     let range = to_lsp::range(&rope, &(at..at), self.encoding);
                     diagnostics.push(Diagnostic {
@@ -185,7 +191,11 @@ impl State {
                 }
             },
         }
-        let configs = self.configs.iter().map(|(d, c)| (d.to_string_lossy().into_owned(), c.clone())).collect();
+        let configs = self
+            .configs
+            .iter()
+            .map(|(d, c)| (d.to_string_lossy().into_owned(), c.clone()))
+            .collect();
         self.host.set_configs(configs);
         Some((uri, diagnostics))
     }
@@ -203,7 +213,12 @@ impl Backend {
             client: ClientFlags::default(),
             pending: Vec::new(),
         };
-        Backend { client, state: Arc::new(Mutex::new(state)), publish: Arc::default(), shutdown }
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(state)),
+            publish: Arc::default(),
+            shutdown,
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -234,7 +249,9 @@ impl Backend {
 
     async fn publish_now(&self, items: Vec<(Uri, Vec<Diagnostic>)>) {
         for (uri, diagnostics) in items {
-            self.client.publish_diagnostics(uri, diagnostics, None).await;
+            self.client
+                .publish_diagnostics(uri, diagnostics, None)
+                .await;
         }
     }
 
@@ -247,7 +264,10 @@ impl Backend {
             if st.client.pull_diagnostics || uris.is_empty() {
                 return;
             }
-            (st.host.analysis(), uris.iter().filter_map(|u| st.ctx(u)).collect::<Vec<_>>())
+            (
+                st.host.analysis(),
+                uris.iter().filter_map(|u| st.ctx(u)).collect::<Vec<_>>(),
+            )
         };
         let job = tokio::task::spawn_blocking(move || {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -261,7 +281,11 @@ impl Backend {
                 })
             }))
         });
-        let (client, state, publish) = (self.client.clone(), self.state.clone(), self.publish.clone());
+        let (client, state, publish) = (
+            self.client.clone(),
+            self.state.clone(),
+            self.publish.clone(),
+        );
         tokio::spawn(async move {
             let results = match job.await {
                 Ok(Ok(Ok(results))) => results,
@@ -281,7 +305,9 @@ impl Backend {
             for (uri, version, diagnostics) in results {
                 let current = lock(&state).docs.get(&uri).map(|d| d.version);
                 if current == Some(version) {
-                    client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+                    client
+                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .await;
                 }
             }
         });
@@ -297,7 +323,9 @@ impl Backend {
     {
         let (analysis, ctx) = {
             let st = self.lock();
-            let Some(ctx) = st.ctx(uri) else { return Ok(None) };
+            let Some(ctx) = st.ctx(uri) else {
+                return Ok(None);
+            };
             (st.host.analysis(), ctx)
         };
         let mut guard = CancelOnDrop(Some(analysis.cancellation_token()));
@@ -318,7 +346,11 @@ impl Backend {
 
     fn internal_error(&self, message: String) -> Error {
         self.log(MessageType::ERROR, format!("request panicked: {message}"));
-        Error { code: ErrorCode::InternalError, message: format!("flux-lsp internal error: {message}").into(), data: None }
+        Error {
+            code: ErrorCode::InternalError,
+            message: format!("flux-lsp internal error: {message}").into(),
+            data: None,
+        }
     }
 
     /// Applies new settings, then asks the client to refresh what depends on them.
@@ -336,9 +368,16 @@ impl Backend {
         let (client, state) = (self.client.clone(), self.state.clone());
         let flags = self.lock().client;
         tokio::spawn(async move {
-            let item = ConfigurationItem { scope_uri: None, section: Some("flux".into()) };
-            let Ok(values) = client.configuration(vec![item]).await else { return };
-            let Some(settings) = values.first().and_then(Settings::from_json) else { return };
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("flux".into()),
+            };
+            let Ok(values) = client.configuration(vec![item]).await else {
+                return;
+            };
+            let Some(settings) = values.first().and_then(Settings::from_json) else {
+                return;
+            };
             lock(&state).settings = settings;
             if flags.inlay_hint_refresh {
                 let _ = client.inlay_hint_refresh().await;
@@ -356,7 +395,12 @@ fn compute_diagnostics(db: &dyn Db, ctx: &DocCtx) -> Option<Vec<Diagnostic>> {
         let f = Analysis::file(db, path)?;
         Some((uri_of(path)?, Rope::from_str(f.text(db))))
     };
-    Some(findings(db, file).iter().map(|f| to_lsp::diagnostic(&ctx.uri, &ctx.rope, ctx.enc, f, other)).collect())
+    Some(
+        findings(db, file)
+            .iter()
+            .map(|f| to_lsp::diagnostic(&ctx.uri, &ctx.rope, ctx.enc, f, other))
+            .collect(),
+    )
 }
 
 fn uri_argument(params: &ExecuteCommandParams) -> Result<Uri> {
@@ -408,7 +452,11 @@ impl LanguageServer for Backend {
             let mut st = self.lock();
             st.encoding = encoding;
             st.client = flags;
-            if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_json) {
+            if let Some(settings) = params
+                .initialization_options
+                .as_ref()
+                .and_then(Settings::from_json)
+            {
                 st.settings = settings;
             }
             st.roots = roots.clone();
@@ -430,19 +478,25 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(to_lsp::encoding(encoding)),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    ..TextDocumentSyncOptions::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
-                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..CodeActionOptions::default()
-                })),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                     ..ExecuteCommandOptions::default()
@@ -450,7 +504,10 @@ impl LanguageServer for Backend {
                 diagnostic_provider,
                 ..ServerCapabilities::default()
             },
-            server_info: Some(ServerInfo { name: "flux-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "flux-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             offset_encoding: None,
         })
     }
@@ -480,7 +537,10 @@ impl LanguageServer for Backend {
         if flags.configuration {
             self.spawn_fetch_configuration();
         }
-        self.log(MessageType::INFO, format!("flux-lsp {} ready", env!("CARGO_PKG_VERSION")));
+        self.log(
+            MessageType::INFO,
+            format!("flux-lsp {} ready", env!("CARGO_PKG_VERSION")),
+        );
         self.publish_now(pending).await;
     }
 
@@ -495,7 +555,8 @@ impl LanguageServer for Backend {
             let mut st = self.lock();
             let path = from_lsp::path(&doc.uri);
             let document = Document::new(&doc.text, doc.version);
-            st.host.set_file(&path, Arc::from(doc.text), Some(document.tree.clone()));
+            st.host
+                .set_file(&path, Arc::from(doc.text), Some(document.tree.clone()));
             st.docs.insert(doc.uri.clone(), document);
             let published = st.discover_config(&path);
             st.load_missing_imports(&path);
@@ -510,9 +571,13 @@ impl LanguageServer for Backend {
         let uris = {
             let mut st = self.lock();
             let enc = st.encoding;
-            let Some(doc) = st.docs.get_mut(&uri) else { return };
+            let Some(doc) = st.docs.get_mut(&uri) else {
+                return;
+            };
             let changes = params.content_changes.iter().map(|c| {
-                let range = c.range.map(|r| (from_lsp::pos(r.start), from_lsp::pos(r.end)));
+                let range = c
+                    .range
+                    .map(|r| (from_lsp::pos(r.start), from_lsp::pos(r.end)));
                 (range, c.text.as_str())
             });
             doc.apply(changes, enc, params.text_document.version);
@@ -560,8 +625,13 @@ impl LanguageServer for Backend {
             let mut st = self.lock();
             let mut published = Vec::new();
             for change in &params.changes {
-                let Some(path) = from_lsp::file_path(&change.uri) else { continue };
-                if path.file_name().is_some_and(|n| n == flux_analysis::config::FILE_NAME) {
+                let Some(path) = from_lsp::file_path(&change.uri) else {
+                    continue;
+                };
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == flux_analysis::config::FILE_NAME)
+                {
                     if let Some(dir) = path.parent() {
                         published.extend(st.load_config(dir));
                     }
@@ -590,14 +660,25 @@ impl LanguageServer for Backend {
         self.publish_now(published).await;
     }
 
-    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let items = self.run(&params.text_document.uri, |db, _, ctx| compute_diagnostics(db, ctx)).await?.unwrap_or_default();
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-            RelatedFullDocumentDiagnosticReport {
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let items = self
+            .run(&params.text_document.uri, |db, _, ctx| {
+                compute_diagnostics(db, ctx)
+            })
+            .await?
+            .unwrap_or_default();
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
-            },
-        )))
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -606,7 +687,10 @@ impl LanguageServer for Backend {
             let offset = from_lsp::offset(&ctx.rope, p.position, ctx.enc);
             let h = features::hover(file_analysis(db, file), offset)?;
             Some(Hover {
-                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
                 range: Some(to_lsp::range(&ctx.rope, &h.range, ctx.enc)),
             })
         })
@@ -617,16 +701,28 @@ impl LanguageServer for Backend {
         self.run(&params.text_document.uri, move |db, file, ctx| {
             let range = from_lsp::range(&ctx.rope, params.range, ctx.enc);
             let config = ctx.settings.inlay_hints.into();
-            let hints = features::inlay_hints(file_analysis(db, file), file.text(db), config, Some(range));
-            Some(hints.iter().map(|h| to_lsp::inlay_hint(&ctx.rope, ctx.enc, h)).collect())
+            let hints =
+                features::inlay_hints(file_analysis(db, file), file.text(db), config, Some(range));
+            Some(
+                hints
+                    .iter()
+                    .map(|h| to_lsp::inlay_hint(&ctx.rope, ctx.enc, h))
+                    .collect(),
+            )
         })
         .await
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         self.run(&params.text_document.uri, |db, file, ctx| {
             let tree = features::fluxion_tree(file_analysis(db, file), file.text(db));
-            let symbols = tree.iter().map(|s| to_lsp::document_symbol(&ctx.rope, ctx.enc, s)).collect();
+            let symbols = tree
+                .iter()
+                .map(|s| to_lsp::document_symbol(&ctx.rope, ctx.enc, s))
+                .collect();
             Some(DocumentSymbolResponse::Nested(symbols))
         })
         .await
@@ -664,7 +760,10 @@ impl LanguageServer for Backend {
                 }
                 let insertion = features::suppression(text, finding);
                 let at = to_lsp::position(&ctx.rope, insertion.offset, ctx.enc);
-                let edit = TextEdit { range: Range::new(at, at), new_text: insertion.text };
+                let edit = TextEdit {
+                    range: Range::new(at, at),
+                    new_text: insertion.text,
+                };
                 let diagnostic = params
                     .context
                     .diagnostics
@@ -691,7 +790,10 @@ impl LanguageServer for Backend {
         match params.command.as_str() {
             "flux.fluxionalForm" => {
                 let uri = uri_argument(&params)?;
-                self.run(&uri, |db, file, _| Some(json!(flux_ide::fluxional_form(db, file)))).await
+                self.run(&uri, |db, file, _| {
+                    Some(json!(flux_ide::fluxional_form(db, file)))
+                })
+                .await
             }
             "flux.pipelineGraph" => {
                 let uri = uri_argument(&params)?;
@@ -704,13 +806,19 @@ impl LanguageServer for Backend {
             #[cfg(debug_assertions)]
             "flux.debugPanic" => {
                 let uri = uri_argument(&params)?;
-                self.run(&uri, |_, _, _| -> Option<Value> { panic!("flux.debugPanic") }).await
+                self.run(&uri, |_, _, _| -> Option<Value> {
+                    panic!("flux.debugPanic")
+                })
+                .await
             }
             #[cfg(debug_assertions)]
             "flux.debugDocument" => {
                 let uri = uri_argument(&params)?;
                 let st = self.lock();
-                Ok(st.docs.get(&uri).map(|d| json!({"text": d.rope.to_string(), "version": d.version})))
+                Ok(st
+                    .docs
+                    .get(&uri)
+                    .map(|d| json!({"text": d.rope.to_string(), "version": d.version})))
             }
             #[cfg(debug_assertions)]
             "flux.debugSleep" => {

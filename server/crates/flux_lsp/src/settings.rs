@@ -22,13 +22,21 @@ pub struct InlayHintSettings {
 
 impl Default for InlayHintSettings {
     fn default() -> InlayHintSettings {
-        InlayHintSettings { streams: true, messages: true, context: true }
+        InlayHintSettings {
+            streams: true,
+            messages: true,
+            context: true,
+        }
     }
 }
 
 impl From<InlayHintSettings> for InlayHintConfig {
     fn from(s: InlayHintSettings) -> InlayHintConfig {
-        InlayHintConfig { streams: s.streams, messages: s.messages, context: s.context }
+        InlayHintConfig {
+            streams: s.streams,
+            messages: s.messages,
+            context: s.context,
+        }
     }
 }
 
@@ -47,7 +55,10 @@ impl Settings {
 /// The folder of the `flux.json` nearest upward from `file`, not looking
 /// above the workspace folder that contains it (if any).
 pub fn nearest_config_dir(file: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
-    let root = roots.iter().filter(|r| file.starts_with(r)).max_by_key(|r| r.as_os_str().len());
+    let root = roots
+        .iter()
+        .filter(|r| file.starts_with(r))
+        .max_by_key(|r| r.as_os_str().len());
     for dir in file.ancestors().skip(1) {
         if dir.join(flux_analysis::config::FILE_NAME).is_file() {
             return Some(dir.to_path_buf());
@@ -67,7 +78,14 @@ mod tests {
     fn settings_come_with_or_without_the_section_name() {
         let v = serde_json::json!({"flux": {"inlayHints": {"messages": false}}});
         let s = Settings::from_json(&v).unwrap();
-        assert_eq!(s.inlay_hints, InlayHintSettings { streams: true, messages: false, context: true });
+        assert_eq!(
+            s.inlay_hints,
+            InlayHintSettings {
+                streams: true,
+                messages: false,
+                context: true
+            }
+        );
         let v = serde_json::json!({"inlayHints": {"context": false}});
         assert!(!Settings::from_json(&v).unwrap().inlay_hints.context);
         assert_eq!(Settings::from_json(&serde_json::Value::Null), None);

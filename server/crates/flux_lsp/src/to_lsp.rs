@@ -13,7 +13,10 @@ pub fn position(rope: &Rope, offset: usize, enc: PositionEncoding) -> lsp::Posit
 }
 
 pub fn range(rope: &Rope, range: &std::ops::Range<usize>, enc: PositionEncoding) -> lsp::Range {
-    lsp::Range::new(position(rope, range.start, enc), position(rope, range.end, enc))
+    lsp::Range::new(
+        position(rope, range.start, enc),
+        position(rope, range.end, enc),
+    )
 }
 
 pub fn encoding(enc: PositionEncoding) -> lsp::PositionEncodingKind {
@@ -54,13 +57,18 @@ pub fn diagnostic(
                     lsp::Location::new(uri, lsp_range)
                 }
             };
-            Some(lsp::DiagnosticRelatedInformation { location, message: r.message.clone() })
+            Some(lsp::DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     lsp::Diagnostic {
         range: range(rope, &finding.range, enc),
         severity: Some(severity(finding.severity)),
-        code: Some(lsp::NumberOrString::String(finding.code.as_str().to_string())),
+        code: Some(lsp::NumberOrString::String(
+            finding.code.as_str().to_string(),
+        )),
         code_description: code_description(finding.code),
         source: Some("flux".to_string()),
         message: finding.message.clone(),
@@ -71,7 +79,10 @@ pub fn diagnostic(
 }
 
 fn code_description(code: Code) -> Option<lsp::CodeDescription> {
-    code.doc_url().parse::<Uri>().ok().map(|href| lsp::CodeDescription { href })
+    code.doc_url()
+        .parse::<Uri>()
+        .ok()
+        .map(|href| lsp::CodeDescription { href })
 }
 
 pub fn inlay_hint(rope: &Rope, enc: PositionEncoding, hint: &InlayHint) -> lsp::InlayHint {
@@ -93,7 +104,11 @@ pub fn inlay_hint(rope: &Rope, enc: PositionEncoding, hint: &InlayHint) -> lsp::
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
-pub fn document_symbol(rope: &Rope, enc: PositionEncoding, s: &FluxionSymbol) -> lsp::DocumentSymbol {
+pub fn document_symbol(
+    rope: &Rope,
+    enc: PositionEncoding,
+    s: &FluxionSymbol,
+) -> lsp::DocumentSymbol {
     let kind = match s.kind {
         FluxionKind::Main => lsp::SymbolKind::MODULE,
         FluxionKind::Listener => lsp::SymbolKind::EVENT,
@@ -105,14 +120,23 @@ pub fn document_symbol(rope: &Rope, enc: PositionEncoding, s: &FluxionSymbol) ->
         selection = lsp::Range::new(full.start, full.start); // must lie inside `range`
     }
     lsp::DocumentSymbol {
-        name: if s.name.is_empty() { "anonymous".to_string() } else { s.name.clone() },
+        name: if s.name.is_empty() {
+            "anonymous".to_string()
+        } else {
+            s.name.clone()
+        },
         detail: (!s.detail.is_empty()).then(|| s.detail.clone()),
         kind,
         tags: None,
         deprecated: None,
         range: full,
         selection_range: selection,
-        children: Some(s.children.iter().map(|c| document_symbol(rope, enc, c)).collect()),
+        children: Some(
+            s.children
+                .iter()
+                .map(|c| document_symbol(rope, enc, c))
+                .collect(),
+        ),
     }
 }
 
@@ -142,31 +166,64 @@ mod tests {
         let uri: Uri = "file:///p/app.js".parse().unwrap();
         let other_uri: Uri = "file:///p/lib.js".parse().unwrap();
         let related = vec![
-            Related { path: None, range: 4..6, message: "declared here".into() },
-            Related { path: Some("/p/lib.js".into()), range: 0..1, message: "exported here".into() },
-            Related { path: Some("/p/gone.js".into()), range: 0..1, message: "dropped".into() },
+            Related {
+                path: None,
+                range: 4..6,
+                message: "declared here".into(),
+            },
+            Related {
+                path: Some("/p/lib.js".into()),
+                range: 0..1,
+                message: "exported here".into(),
+            },
+            Related {
+                path: Some("/p/gone.js".into()),
+                range: 0..1,
+                message: "dropped".into(),
+            },
         ];
         let f = finding(at..at + "é++".len(), related);
-        let lookup = |p: &str| (p == "/p/lib.js").then(|| (other_uri.clone(), Rope::from_str("x\n")));
+        let lookup =
+            |p: &str| (p == "/p/lib.js").then(|| (other_uri.clone(), Rope::from_str("x\n")));
         let d16 = diagnostic(&uri, &rope, PositionEncoding::Utf16, &f, lookup);
         // Line 1: `app.get('/😀', () => { ` is 23 UTF-16 units, 25 bytes.
-        assert_eq!(d16.range, lsp::Range::new(lsp::Position::new(1, 23), lsp::Position::new(1, 26)));
+        assert_eq!(
+            d16.range,
+            lsp::Range::new(lsp::Position::new(1, 23), lsp::Position::new(1, 26))
+        );
         let d8 = diagnostic(&uri, &rope, PositionEncoding::Utf8, &f, lookup);
-        assert_eq!(d8.range, lsp::Range::new(lsp::Position::new(1, 25), lsp::Position::new(1, 29)));
+        assert_eq!(
+            d8.range,
+            lsp::Range::new(lsp::Position::new(1, 25), lsp::Position::new(1, 29))
+        );
         assert_eq!(d16.severity, Some(lsp::DiagnosticSeverity::WARNING));
-        assert_eq!(d16.code, Some(lsp::NumberOrString::String("blocks-replication".into())));
+        assert_eq!(
+            d16.code,
+            Some(lsp::NumberOrString::String("blocks-replication".into()))
+        );
         assert_eq!(d16.source.as_deref(), Some("flux"));
-        assert!(d16.code_description.unwrap().href.as_str().ends_with("#blocks-replication"));
+        assert!(d16
+            .code_description
+            .unwrap()
+            .href
+            .as_str()
+            .ends_with("#blocks-replication"));
         let related = d16.related_information.unwrap();
         assert_eq!(related.len(), 2);
-        assert_eq!(related[0].location.range, lsp::Range::new(lsp::Position::new(0, 4), lsp::Position::new(0, 5)));
+        assert_eq!(
+            related[0].location.range,
+            lsp::Range::new(lsp::Position::new(0, 4), lsp::Position::new(0, 5))
+        );
         assert_eq!(related[1].location.uri, other_uri);
     }
 
     #[test]
     fn severities_map_one_to_one() {
         assert_eq!(severity(Severity::Hint), lsp::DiagnosticSeverity::HINT);
-        assert_eq!(severity(Severity::Information), lsp::DiagnosticSeverity::INFORMATION);
+        assert_eq!(
+            severity(Severity::Information),
+            lsp::DiagnosticSeverity::INFORMATION
+        );
         assert_eq!(severity(Severity::Error), lsp::DiagnosticSeverity::ERROR);
     }
 }

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
+};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
@@ -26,7 +28,13 @@ impl TestClient {
         let (server_rx, server_tx) = tokio::io::split(server_end);
         let server = tokio::spawn(flux_lsp::serve(server_rx, server_tx));
         let (rx, tx) = tokio::io::split(client_end);
-        TestClient { rx: BufReader::new(rx), tx, next_id: 0, inbox: Vec::new(), server: Some(server) }
+        TestClient {
+            rx: BufReader::new(rx),
+            tx,
+            next_id: 0,
+            inbox: Vec::new(),
+            server: Some(server),
+        }
     }
 
     async fn send(&mut self, message: Value) {
@@ -59,7 +67,9 @@ impl TestClient {
     /// answered with `null`, as a permissive client would).
     async fn recv(&mut self) -> Value {
         loop {
-            let message = timeout(WAIT, self.recv_raw()).await.expect("timed out waiting for the server");
+            let message = timeout(WAIT, self.recv_raw())
+                .await
+                .expect("timed out waiting for the server");
             if message.get("method").is_some() && message.get("id").is_some() {
                 let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": null});
                 self.send(reply).await;
@@ -70,13 +80,15 @@ impl TestClient {
     }
 
     async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params})).await;
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
     }
 
     async fn request(&mut self, method: &str, params: Value) -> i64 {
         self.next_id += 1;
         let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
         id
     }
 
@@ -100,7 +112,11 @@ impl TestClient {
 
     /// The first notification `method` whose params satisfy `pred`.
     async fn notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.inbox.iter().position(|m| m["method"] == method && pred(&m["params"])) {
+        if let Some(i) = self
+            .inbox
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
             return self.inbox.remove(i)["params"].clone();
         }
         loop {
@@ -113,30 +129,44 @@ impl TestClient {
     }
 
     async fn initialize(&mut self, capabilities: Value) -> Value {
-        let result = self.call("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities})).await;
+        let result = self
+            .call(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+            )
+            .await;
         self.notify("initialized", json!({})).await;
         result
     }
 
     async fn open(&mut self, uri: &str, text: &str) {
         let doc = json!({"uri": uri, "languageId": "javascript", "version": 1, "text": text});
-        self.notify("textDocument/didOpen", json!({"textDocument": doc})).await;
+        self.notify("textDocument/didOpen", json!({"textDocument": doc}))
+            .await;
     }
 
     async fn change(&mut self, uri: &str, version: i32, changes: Value) {
-        let params = json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
+        let params =
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
         self.notify("textDocument/didChange", params).await;
     }
 
     async fn document(&mut self, uri: &str) -> Value {
-        self.call("workspace/executeCommand", json!({"command": "flux.debugDocument", "arguments": [uri]})).await
+        self.call(
+            "workspace/executeCommand",
+            json!({"command": "flux.debugDocument", "arguments": [uri]}),
+        )
+        .await
     }
 
     async fn shutdown(mut self) -> i32 {
         self.call("shutdown", Value::Null).await;
         self.notify("exit", Value::Null).await;
         let server = self.server.take().unwrap();
-        timeout(WAIT, server).await.expect("exit ends the server").unwrap()
+        timeout(WAIT, server)
+            .await
+            .expect("exit ends the server")
+            .unwrap()
     }
 }
 
@@ -155,21 +185,40 @@ async fn initialize_negotiates_utf8_when_offered() {
     let mut client = TestClient::start();
     let result = client.initialize(utf8_client()).await;
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
-    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(
+        result["capabilities"]["textDocumentSync"]["change"], 2,
+        "incremental"
+    );
     assert_eq!(result["capabilities"]["inlayHintProvider"], true);
-    assert_eq!(result["capabilities"]["executeCommandProvider"]["commands"], json!(["flux.fluxionalForm", "flux.pipelineGraph"]));
-    assert!(result["capabilities"].get("diagnosticProvider").is_none(), "push-only client");
+    assert_eq!(
+        result["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["flux.fluxionalForm", "flux.pipelineGraph"])
+    );
+    assert!(
+        result["capabilities"].get("diagnosticProvider").is_none(),
+        "push-only client"
+    );
     assert_eq!(client.shutdown().await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn initialize_falls_back_to_utf16_and_offers_pull_diagnostics_when_advertised() {
     let mut client = TestClient::start();
-    let result = client.initialize(json!({"textDocument": {"diagnostic": {}}})).await;
+    let result = client
+        .initialize(json!({"textDocument": {"diagnostic": {}}}))
+        .await;
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(result["capabilities"]["diagnosticProvider"]["identifier"], "flux");
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        "flux"
+    );
     client.open(URI, "let n = 0;\n").await;
-    let report = client.call("textDocument/diagnostic", json!({"textDocument": {"uri": URI}})).await;
+    let report = client
+        .call(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     assert_eq!(report, json!({"kind": "full", "items": []}));
     assert_eq!(client.shutdown().await, 0);
 }
@@ -178,13 +227,21 @@ async fn initialize_falls_back_to_utf16_and_offers_pull_diagnostics_when_adverti
 async fn did_open_publishes_an_empty_list_with_the_version() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
-    client.open(URI, "const app = require('express')();\n").await;
-    let published = client.notification("textDocument/publishDiagnostics", |p| p["uri"] == URI).await;
+    client
+        .open(URI, "const app = require('express')();\n")
+        .await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| p["uri"] == URI)
+        .await;
     assert_eq!(published["version"], 1);
     assert_eq!(published["diagnostics"], json!([]));
     // A change publishes again, for the new version.
-    client.change(URI, 2, json!([edit((1, 0), (1, 0), "app.listen(1);\n")])).await;
-    let published = client.notification("textDocument/publishDiagnostics", |p| p["version"] == 2).await;
+    client
+        .change(URI, 2, json!([edit((1, 0), (1, 0), "app.listen(1);\n")]))
+        .await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| p["version"] == 2)
+        .await;
     assert_eq!(published["diagnostics"], json!([]));
     assert_eq!(client.shutdown().await, 0);
 }
@@ -195,13 +252,33 @@ async fn edits_with_multibyte_and_crlf(encoding: &str, emoji_end: u32) {
     client.initialize(caps).await;
     client.open(URI, "let é = 1;\r\nconst s = '😀';\r\n").await;
     // After the emoji; in UTF-16 it is 2 units, in UTF-8 4 bytes.
-    client.change(URI, 2, json!([edit((1, emoji_end), (1, emoji_end), "漢")])).await;
+    client
+        .change(URI, 2, json!([edit((1, emoji_end), (1, emoji_end), "漢")]))
+        .await;
     // Join the lines across the CRLF, then replace `é` and append a line.
-    let (e_end, line_end) = if encoding == "utf-8" { (6, 11) } else { (5, 10) };
-    client.change(URI, 3, json!([edit((0, line_end), (1, 0), " "), edit((0, 4), (0, e_end), "ü")])).await;
-    client.change(URI, 4, json!([edit((1, 0), (1, 0), "s.at(0);\r\n")])).await;
+    let (e_end, line_end) = if encoding == "utf-8" {
+        (6, 11)
+    } else {
+        (5, 10)
+    };
+    client
+        .change(
+            URI,
+            3,
+            json!([
+                edit((0, line_end), (1, 0), " "),
+                edit((0, 4), (0, e_end), "ü")
+            ]),
+        )
+        .await;
+    client
+        .change(URI, 4, json!([edit((1, 0), (1, 0), "s.at(0);\r\n")]))
+        .await;
     let doc = client.document(URI).await;
-    assert_eq!(doc["text"], "let ü = 1; const s = '😀漢';\r\ns.at(0);\r\n", "{encoding}");
+    assert_eq!(
+        doc["text"], "let ü = 1; const s = '😀漢';\r\ns.at(0);\r\n",
+        "{encoding}"
+    );
     assert_eq!(doc["version"], 4);
     assert_eq!(client.shutdown().await, 0);
 }
@@ -225,14 +302,22 @@ async fn sixty_changes_apply_in_order() {
     client.open(URI, "").await;
     for v in 2..=61 {
         let line = (v - 2) as u32;
-        client.change(URI, v, json!([edit((line, 0), (line, 0), &format!("a{v};\n"))])).await;
+        client
+            .change(
+                URI,
+                v,
+                json!([edit((line, 0), (line, 0), &format!("a{v};\n"))]),
+            )
+            .await;
     }
     let expected: String = (2..=61).map(|v| format!("a{v};\n")).collect();
     let doc = client.document(URI).await;
     assert_eq!(doc["text"], expected);
     assert_eq!(doc["version"], 61);
     // The last publication is for the last version.
-    let published = client.notification("textDocument/publishDiagnostics", |p| p["version"] == 61).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| p["version"] == 61)
+        .await;
     assert_eq!(published["diagnostics"], json!([]));
     assert_eq!(client.shutdown().await, 0);
 }
@@ -243,14 +328,24 @@ async fn cancel_request_answers_request_cancelled() {
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
     let started = std::time::Instant::now();
-    let id = client.request("workspace/executeCommand", json!({"command": "flux.debugSleep", "arguments": [URI]})).await;
+    let id = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "flux.debugSleep", "arguments": [URI]}),
+        )
+        .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     client.notify("$/cancelRequest", json!({"id": id})).await;
     let response = client.response(id).await;
     assert_eq!(response["error"]["code"], -32800, "{response}");
-    assert!(started.elapsed() < Duration::from_secs(3), "answered before the 5 s job ended");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answered before the 5 s job ended"
+    );
     // The cancelled job's snapshot is gone: an edit is applied at once.
-    client.change(URI, 2, json!([edit((0, 8), (0, 9), "1")])).await;
+    client
+        .change(URI, 2, json!([edit((0, 8), (0, 9), "1")]))
+        .await;
     assert_eq!(client.document(URI).await["text"], "let n = 1;\n");
     assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(client.shutdown().await, 0);
@@ -261,9 +356,16 @@ async fn an_edit_during_a_request_answers_content_modified() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
-    let id = client.request("workspace/executeCommand", json!({"command": "flux.debugSleep", "arguments": [URI]})).await;
+    let id = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "flux.debugSleep", "arguments": [URI]}),
+        )
+        .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
-    client.change(URI, 2, json!([edit((0, 8), (0, 9), "2")])).await;
+    client
+        .change(URI, 2, json!([edit((0, 8), (0, 9), "2")]))
+        .await;
     let response = client.response(id).await;
     assert_eq!(response["error"]["code"], -32801, "{response}");
     assert_eq!(client.shutdown().await, 0);
@@ -274,15 +376,31 @@ async fn a_panic_in_one_request_does_not_stop_the_server() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
-    let id = client.request("workspace/executeCommand", json!({"command": "flux.debugPanic", "arguments": [URI]})).await;
+    let id = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "flux.debugPanic", "arguments": [URI]}),
+        )
+        .await;
     let response = client.response(id).await;
     assert_eq!(response["error"]["code"], -32603, "{response}");
-    let logged = client.notification("window/logMessage", |p| p["message"].as_str().unwrap_or("").contains("panicked")).await;
+    let logged = client
+        .notification("window/logMessage", |p| {
+            p["message"].as_str().unwrap_or("").contains("panicked")
+        })
+        .await;
     assert_eq!(logged["type"], 1, "error");
     // Still serving: requests and edits.
-    let hover = client.call("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 4}})).await;
+    let hover = client
+        .call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 4}}),
+        )
+        .await;
     assert_eq!(hover, Value::Null);
-    client.change(URI, 2, json!([edit((0, 8), (0, 9), "3")])).await;
+    client
+        .change(URI, 2, json!([edit((0, 8), (0, 9), "3")]))
+        .await;
     assert_eq!(client.document(URI).await["text"], "let n = 3;\n");
     assert_eq!(client.shutdown().await, 0);
 }
@@ -291,25 +409,66 @@ async fn a_panic_in_one_request_does_not_stop_the_server() {
 async fn features_answer_over_the_wire() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
-    client.open(URI, "const app = require('express')();\napp.get('/', (req, res) => res.send('ok'));\n").await;
+    client
+        .open(
+            URI,
+            "const app = require('express')();\napp.get('/', (req, res) => res.send('ok'));\n",
+        )
+        .await;
     let doc = json!({"uri": URI});
     let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}});
-    let hints = client.call("textDocument/inlayHint", json!({"textDocument": doc, "range": range})).await;
+    let hints = client
+        .call(
+            "textDocument/inlayHint",
+            json!({"textDocument": doc, "range": range}),
+        )
+        .await;
     assert!(hints.is_array(), "{hints}");
-    let symbols = client.call("textDocument/documentSymbol", json!({"textDocument": doc})).await;
+    let symbols = client
+        .call("textDocument/documentSymbol", json!({"textDocument": doc}))
+        .await;
     assert!(symbols.is_array(), "{symbols}");
-    let lenses = client.call("textDocument/codeLens", json!({"textDocument": doc})).await;
+    let lenses = client
+        .call("textDocument/codeLens", json!({"textDocument": doc}))
+        .await;
     assert!(lenses.is_array(), "{lenses}");
     let actions = client
-        .call("textDocument/codeAction", json!({"textDocument": doc, "range": range, "context": {"diagnostics": []}}))
+        .call(
+            "textDocument/codeAction",
+            json!({"textDocument": doc, "range": range, "context": {"diagnostics": []}}),
+        )
         .await;
     assert!(actions.is_array(), "{actions}");
-    let form = client.call("workspace/executeCommand", json!({"command": "flux.fluxionalForm", "arguments": [URI]})).await;
+    let form = client
+        .call(
+            "workspace/executeCommand",
+            json!({"command": "flux.fluxionalForm", "arguments": [URI]}),
+        )
+        .await;
     assert!(form.is_string(), "{form}");
-    let graph = client.call("workspace/executeCommand", json!({"command": "flux.pipelineGraph", "arguments": [URI]})).await;
-    assert!(graph["dot"].as_str().unwrap().starts_with("digraph"), "{graph}");
-    assert!(graph["mermaid"].as_str().unwrap().starts_with("flowchart LR"), "{graph}");
-    let id = client.request("workspace/executeCommand", json!({"command": "rm.rf", "arguments": [URI]})).await;
+    let graph = client
+        .call(
+            "workspace/executeCommand",
+            json!({"command": "flux.pipelineGraph", "arguments": [URI]}),
+        )
+        .await;
+    assert!(
+        graph["dot"].as_str().unwrap().starts_with("digraph"),
+        "{graph}"
+    );
+    assert!(
+        graph["mermaid"]
+            .as_str()
+            .unwrap()
+            .starts_with("flowchart LR"),
+        "{graph}"
+    );
+    let id = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "rm.rf", "arguments": [URI]}),
+        )
+        .await;
     assert_eq!(client.response(id).await["error"]["code"], -32602);
     assert_eq!(client.shutdown().await, 0);
 }
@@ -318,20 +477,33 @@ async fn features_answer_over_the_wire() {
 async fn an_invalid_flux_json_is_reported_on_the_file() {
     let dir = std::env::temp_dir().join(format!("flux-lsp-e2e-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("flux.json"), "{\n  \"severity\": {\"nope\": \"off\"}\n}\n").unwrap();
+    std::fs::write(
+        dir.join("flux.json"),
+        "{\n  \"severity\": {\"nope\": \"off\"}\n}\n",
+    )
+    .unwrap();
     let root = format!("file://{}", dir.display());
     let mut client = TestClient::start();
     let params = json!({"processId": null, "rootUri": root, "capabilities": utf8_client()});
     client.call("initialize", params).await;
     client.notify("initialized", json!({})).await;
-    let published = client.notification("textDocument/publishDiagnostics", |p| p["uri"].as_str().unwrap().ends_with("flux.json")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"].as_str().unwrap().ends_with("flux.json")
+        })
+        .await;
     let diagnostic = &published["diagnostics"][0];
-    assert!(diagnostic["message"].as_str().unwrap().contains("nope"), "{diagnostic}");
+    assert!(
+        diagnostic["message"].as_str().unwrap().contains("nope"),
+        "{diagnostic}"
+    );
     assert_eq!(diagnostic["range"]["start"]["line"], 1);
     // Fixed on disk, then announced: the error goes away.
     std::fs::write(dir.join("flux.json"), "{}\n").unwrap();
     let changes = json!({"changes": [{"uri": format!("{root}/flux.json"), "type": 2}]});
-    client.notify("workspace/didChangeWatchedFiles", changes).await;
+    client
+        .notify("workspace/didChangeWatchedFiles", changes)
+        .await;
     let published = client
         .notification("textDocument/publishDiagnostics", |p| {
             p["uri"].as_str().unwrap().ends_with("flux.json") && p["diagnostics"] == json!([])

@@ -41,7 +41,12 @@ pub(crate) fn paper() -> FileAnalysis {
                 kind: FluxionKind::Main,
                 range: 0..PAPER.len(),
                 upstream: None,
-                streams: vec![Stream { kind: StreamKind::Start, to: FluxionId(1), message: vec!["res".into()], rupture_point: 0 }],
+                streams: vec![Stream {
+                    kind: StreamKind::Start,
+                    to: FluxionId(1),
+                    message: vec!["res".into()],
+                    rupture_point: 0,
+                }],
                 context: vec![],
                 groups: vec!["grp_res".into()],
             },
@@ -51,7 +56,12 @@ pub(crate) fn paper() -> FileAnalysis {
                 kind: FluxionKind::Listener,
                 range: handler.start..handler.end - 2,
                 upstream: Some((FluxionId(0), StreamKind::Start, 0)),
-                streams: vec![Stream { kind: StreamKind::Post, to: FluxionId(2), message: vec!["res".into()], rupture_point: 1 }],
+                streams: vec![Stream {
+                    kind: StreamKind::Post,
+                    to: FluxionId(2),
+                    message: vec!["res".into()],
+                    rupture_point: 1,
+                }],
                 context: vec![],
                 groups: vec![],
             },
@@ -97,8 +107,20 @@ pub(crate) fn paper() -> FileAnalysis {
             persistent: true,
             owner: FluxionId(0),
             accesses: vec![
-                Access { range: count_write.clone(), fluxion: FluxionId(2), write: true, mutation: false, via: vec![] },
-                Access { range: at("count))"), fluxion: FluxionId(2), write: false, mutation: false, via: vec![] },
+                Access {
+                    range: count_write.clone(),
+                    fluxion: FluxionId(2),
+                    write: true,
+                    mutation: false,
+                    via: vec![],
+                },
+                Access {
+                    range: at("count))"),
+                    fluxion: FluxionId(2),
+                    write: false,
+                    mutation: false,
+                    via: vec![],
+                },
             ],
             group: None,
         }],
@@ -107,7 +129,10 @@ pub(crate) fn paper() -> FileAnalysis {
             severity: Severity::Warning,
             message: "`count` is written by listener `reply`".into(),
             range: count_write,
-            binding: Some(flux_analysis::BindingRef { name: "count".into(), range: at("count") }),
+            binding: Some(flux_analysis::BindingRef {
+                name: "count".into(),
+                range: at("count"),
+            }),
             fluxion: "reply".into(),
             related: vec![],
         }],
@@ -131,18 +156,39 @@ fn render(hints: &[InlayHint]) -> String {
 fn inlay_hints_write_the_paper_notation_at_callbacks() {
     let hints = inlay_hints(&paper(), PAPER, InlayHintConfig::default(), None);
     let text = render(&hints);
-    assert!(text.contains("app.get('/', «>> handler»«[res]»function handler"), "{text}");
-    assert!(text.contains("fs.readFile(__filename, «-> reply»«[res]»«{count}»function reply"), "{text}");
+    assert!(
+        text.contains("app.get('/', «>> handler»«[res]»function handler"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fs.readFile(__filename, «-> reply»«[res]»«{count}»function reply"),
+        "{text}"
+    );
 }
 
 #[test]
 fn inlay_hint_kinds_switch_off() {
-    let config = InlayHintConfig { streams: true, messages: false, context: false };
+    let config = InlayHintConfig {
+        streams: true,
+        messages: false,
+        context: false,
+    };
     let hints = inlay_hints(&paper(), PAPER, config, None);
     assert!(hints.iter().all(|h| h.kind == InlayHintKind::Stream));
     assert_eq!(hints.len(), 2);
-    let reply_only = inlay_hints(&paper(), PAPER, InlayHintConfig::default(), Some(at("fs.readFile(__filename, function")));
-    assert_eq!(reply_only.iter().map(|h| h.label.as_str()).collect::<Vec<_>>(), ["-> reply", "[res]", "{count}"]);
+    let reply_only = inlay_hints(
+        &paper(),
+        PAPER,
+        InlayHintConfig::default(),
+        Some(at("fs.readFile(__filename, function")),
+    );
+    assert_eq!(
+        reply_only
+            .iter()
+            .map(|h| h.label.as_str())
+            .collect::<Vec<_>>(),
+        ["-> reply", "[res]", "{count}"]
+    );
 }
 
 #[test]
@@ -153,7 +199,16 @@ fn a_callback_passed_by_name_gets_its_hint_at_the_argument() {
     a.fluxions[1].name = "h".into();
     a.rupture_points[0].range = 24..40;
     a.rupture_points[0].callee_range = 24..31;
-    let hints = inlay_hints(&a, text, InlayHintConfig { streams: true, messages: false, context: false }, None);
+    let hints = inlay_hints(
+        &a,
+        text,
+        InlayHintConfig {
+            streams: true,
+            messages: false,
+            context: false,
+        },
+        None,
+    );
     assert_eq!(hints[0].offset, text.rfind('h').unwrap());
 }
 
@@ -161,9 +216,18 @@ fn a_callback_passed_by_name_gets_its_hint_at_the_argument() {
 fn hover_on_a_persistent_variable_says_why_it_blocks() {
     let a = paper();
     let h = hover(&a, PAPER.find("count += 1").unwrap() + 2).expect("hover");
-    assert!(h.markdown.starts_with("**count**: scope variable, persistent"), "{}", h.markdown);
+    assert!(
+        h.markdown
+            .starts_with("**count**: scope variable, persistent"),
+        "{}",
+        h.markdown
+    );
     assert!(h.markdown.contains("written by: `reply`"), "{}", h.markdown);
-    assert!(h.markdown.contains("Why it blocks replication"), "{}", h.markdown);
+    assert!(
+        h.markdown.contains("Why it blocks replication"),
+        "{}",
+        h.markdown
+    );
     assert!(h.markdown.contains("blocks-replication"), "{}", h.markdown);
 }
 
@@ -171,9 +235,21 @@ fn hover_on_a_persistent_variable_says_why_it_blocks() {
 fn hover_on_a_rupture_point_names_both_sides() {
     let h = hover(&paper(), PAPER.find("readFile").unwrap()).expect("hover");
     assert_eq!(h.range, at("fs.readFile"));
-    assert!(h.markdown.contains("post rupture point `->`"), "{}", h.markdown);
-    assert!(h.markdown.contains("upstream fluxion: `handler`"), "{}", h.markdown);
-    assert!(h.markdown.contains("downstream: `-> reply`"), "{}", h.markdown);
+    assert!(
+        h.markdown.contains("post rupture point `->`"),
+        "{}",
+        h.markdown
+    );
+    assert!(
+        h.markdown.contains("upstream fluxion: `handler`"),
+        "{}",
+        h.markdown
+    );
+    assert!(
+        h.markdown.contains("downstream: `-> reply`"),
+        "{}",
+        h.markdown
+    );
     assert!(hover(&paper(), PAPER.find("8080").unwrap()).is_none());
 }
 
@@ -184,7 +260,10 @@ fn the_outline_is_the_fluxion_tree() {
     assert_eq!(tree[0].name, "main");
     assert_eq!(tree[0].detail, "& grp_res");
     let handler = &tree[0].children[0];
-    assert_eq!((handler.name.as_str(), handler.detail.as_str()), ("handler", ">>"));
+    assert_eq!(
+        (handler.name.as_str(), handler.detail.as_str()),
+        ("handler", ">>")
+    );
     assert_eq!(&PAPER[handler.selection_range.clone()], "handler");
     let reply = &handler.children[0];
     assert_eq!(reply.detail, "-> & grp_res {count}");
@@ -205,11 +284,17 @@ fn suppression_is_indented_like_the_finding() {
     let a = paper();
     let ins = suppression(PAPER, &a.findings[0]);
     assert_eq!(ins.offset, PAPER.find("    count += 1").unwrap());
-    assert_eq!(ins.text, "    // flux-ignore-next-line blocks-replication: \n");
+    assert_eq!(
+        ins.text,
+        "    // flux-ignore-next-line blocks-replication: \n"
+    );
     let crlf = PAPER.replace('\n', "\r\n");
     let mut f = a.findings[0].clone();
     f.range.start = crlf.find("count += 1").unwrap();
     let ins = suppression(&crlf, &f);
-    assert_eq!(ins.text, "    // flux-ignore-next-line blocks-replication: \r\n");
+    assert_eq!(
+        ins.text,
+        "    // flux-ignore-next-line blocks-replication: \r\n"
+    );
     assert_eq!(&crlf[ins.offset..ins.offset + 5], "    c");
 }

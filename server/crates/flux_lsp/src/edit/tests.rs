@@ -2,7 +2,11 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 
 use super::*;
 
-const ENCODINGS: [PositionEncoding; 3] = [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32];
+const ENCODINGS: [PositionEncoding; 3] = [
+    PositionEncoding::Utf8,
+    PositionEncoding::Utf16,
+    PositionEncoding::Utf32,
+];
 
 fn pos(line: u32, character: u32) -> LspPos {
     LspPos { line, character }
@@ -21,12 +25,28 @@ fn positions_round_trip_through_accents_cjk_emoji_and_crlf() {
         assert_eq!(lsp_to_byte(&rope, p, enc), x, "{enc:?}");
     }
     // Mid-surrogate snaps to the emoji's start.
-    assert_eq!(lsp_to_byte(&rope, pos(1, 7), PositionEncoding::Utf16), x - 4);
+    assert_eq!(
+        lsp_to_byte(&rope, pos(1, 7), PositionEncoding::Utf16),
+        x - 4
+    );
     // Past EOL clamps before "\r\n"; past EOF clamps to the end.
-    assert_eq!(lsp_to_byte(&rope, pos(0, 99), PositionEncoding::Utf16), "é=1;".len());
-    assert_eq!(lsp_to_byte(&rope, pos(99, 0), PositionEncoding::Utf16), rope.len_bytes());
+    assert_eq!(
+        lsp_to_byte(&rope, pos(0, 99), PositionEncoding::Utf16),
+        "é=1;".len()
+    );
+    assert_eq!(
+        lsp_to_byte(&rope, pos(99, 0), PositionEncoding::Utf16),
+        rope.len_bytes()
+    );
     // A lone '\r' is a line break, as in LSP.
-    assert_eq!(byte_to_lsp(&rope, rope.to_string().find("last").unwrap(), PositionEncoding::Utf16), pos(2, 0));
+    assert_eq!(
+        byte_to_lsp(
+            &rope,
+            rope.to_string().find("last").unwrap(),
+            PositionEncoding::Utf16
+        ),
+        pos(2, 0)
+    );
 }
 
 #[test]
@@ -35,16 +55,38 @@ fn ropey_counts_only_lsp_line_breaks() {
     assert_eq!(rope.len_lines(), 3);
 }
 
-const ALPHABET: &[&str] =
-    &["a", "b", "(", ")", "{", "}", ";", " ", "\n", "\r\n", "é", "漢", "😀", "'", "await f();\n", "x => 1", "\r"];
+const ALPHABET: &[&str] = &[
+    "a",
+    "b",
+    "(",
+    ")",
+    "{",
+    "}",
+    ";",
+    " ",
+    "\n",
+    "\r\n",
+    "é",
+    "漢",
+    "😀",
+    "'",
+    "await f();\n",
+    "x => 1",
+    "\r",
+];
 
 fn random_text(rng: &mut StdRng) -> String {
-    (0..rng.gen_range(0..6)).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect()
+    (0..rng.gen_range(0..6))
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())])
+        .collect()
 }
 
 fn random_pos(rng: &mut StdRng, rope: &Rope) -> LspPos {
     // Sometimes out of range, to exercise clamping.
-    pos(rng.gen_range(0..rope.len_lines() as u32 + 2), rng.gen_range(0..30))
+    pos(
+        rng.gen_range(0..rope.len_lines() as u32 + 2),
+        rng.gen_range(0..30),
+    )
 }
 
 /// 500 random edits per encoding: the rope equals a String edited the same
@@ -75,8 +117,15 @@ fn random_edits_keep_rope_and_incremental_tree_exact() {
             doc.apply(changes.iter().map(|(r, t)| (*r, t.as_str())), enc, step);
             assert_eq!(doc.rope.to_string(), expected, "{enc:?} step {step}");
             let fresh = parse_rope(&doc.rope, None);
-            assert_eq!(doc.tree.root_node().to_sexp(), fresh.root_node().to_sexp(), "{enc:?} step {step}: {expected:?}");
-            assert_eq!(doc.tree.root_node().byte_range(), fresh.root_node().byte_range());
+            assert_eq!(
+                doc.tree.root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "{enc:?} step {step}: {expected:?}"
+            );
+            assert_eq!(
+                doc.tree.root_node().byte_range(),
+                fresh.root_node().byte_range()
+            );
         }
     }
 }
@@ -85,11 +134,18 @@ fn random_edits_keep_rope_and_incremental_tree_exact() {
 fn a_full_change_among_incremental_ones_reparses_from_scratch() {
     let mut doc = Document::new("let a = 1;", 1);
     doc.apply(
-        [(Some((pos(0, 4), pos(0, 5))), "b"), (None, "const c = 2;\n"), (Some((pos(1, 0), pos(1, 0))), "c++;")],
+        [
+            (Some((pos(0, 4), pos(0, 5))), "b"),
+            (None, "const c = 2;\n"),
+            (Some((pos(1, 0), pos(1, 0))), "c++;"),
+        ],
         PositionEncoding::Utf16,
         2,
     );
     assert_eq!(doc.rope.to_string(), "const c = 2;\nc++;");
-    assert_eq!(doc.tree.root_node().to_sexp(), parse_rope(&doc.rope, None).root_node().to_sexp());
+    assert_eq!(
+        doc.tree.root_node().to_sexp(),
+        parse_rope(&doc.rope, None).root_node().to_sexp()
+    );
     assert_eq!(doc.version, 2);
 }
