@@ -53,6 +53,9 @@ struct State {
     client: ClientFlags,
     /// `flux.json` diagnostics found before `initialized`.
     pending: Vec<(Uri, Vec<Diagnostic>)>,
+    /// What was last pushed per open document: an unchanged document is not
+    /// pushed again when another one is edited.
+    published: HashMap<Uri, (i32, Vec<Diagnostic>)>,
 }
 
 /// What a request runs with: the document as of the snapshot.
@@ -212,6 +215,7 @@ impl Backend {
             configs: BTreeMap::new(),
             client: ClientFlags::default(),
             pending: Vec::new(),
+            published: HashMap::new(),
         };
         Backend {
             client,
@@ -303,8 +307,17 @@ impl Backend {
             };
             let _serial = publish.lock().await;
             for (uri, version, diagnostics) in results {
-                let current = lock(&state).docs.get(&uri).map(|d| d.version);
-                if current == Some(version) {
+                let fresh = {
+                    let mut st = lock(&state);
+                    let current = st.docs.get(&uri).map(|d| d.version) == Some(version);
+                    let entry = (version, diagnostics);
+                    let new = current && st.published.get(&uri) != Some(&entry);
+                    if new {
+                        st.published.insert(uri.clone(), entry.clone());
+                    }
+                    new.then_some(entry.1)
+                };
+                if let Some(diagnostics) = fresh {
                     client
                         .publish_diagnostics(uri, diagnostics, Some(version))
                         .await;
@@ -595,6 +608,7 @@ impl LanguageServer for Backend {
         let (uris, push) = {
             let mut st = self.lock();
             st.docs.remove(&uri);
+            st.published.remove(&uri);
             let path = from_lsp::path(&uri);
             // Other files may import it: fall back to the text on disk.
             match std::fs::read_to_string(&path) {

@@ -63,20 +63,17 @@ impl TestClient {
         serde_json::from_slice(&body).unwrap()
     }
 
-    /// The next message that is not a server→client request (those are
-    /// answered with `null`, as a permissive client would).
+    /// The next message; server→client requests are answered with `null`,
+    /// as a permissive client would, and returned too.
     async fn recv(&mut self) -> Value {
-        loop {
-            let message = timeout(WAIT, self.recv_raw())
-                .await
-                .expect("timed out waiting for the server");
-            if message.get("method").is_some() && message.get("id").is_some() {
-                let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": null});
-                self.send(reply).await;
-                continue;
-            }
-            return message;
+        let message = timeout(WAIT, self.recv_raw())
+            .await
+            .expect("timed out waiting for the server");
+        if message.get("method").is_some() && message.get("id").is_some() {
+            let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": null});
+            self.send(reply).await;
         }
+        message
     }
 
     async fn notify(&mut self, method: &str, params: Value) {
@@ -96,7 +93,8 @@ impl TestClient {
     async fn response(&mut self, id: i64) -> Value {
         loop {
             let message = self.recv().await;
-            if message.get("id") == Some(&json!(id)) {
+            // Server→client requests have their own id space.
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
                 return message;
             }
             self.inbox.push(message);
@@ -521,4 +519,57 @@ async fn exit_without_shutdown_ends_the_server_with_code_1() {
     client.notify("exit", Value::Null).await;
     let server = client.server.take().unwrap();
     assert_eq!(timeout(WAIT, server).await.unwrap().unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_watchers_are_registered_when_the_client_allows_it() {
+    let mut client = TestClient::start();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    client.initialize(caps).await;
+    let request = client
+        .notification("client/registerCapability", |_| true)
+        .await;
+    let registration = &request["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/flux.json", "**/*.{js,mjs,cjs,jsx}"]);
+    assert_eq!(client.shutdown().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_a_document_clears_its_diagnostics() {
+    let dir = std::env::temp_dir().join(format!("flux-lsp-e2e-imports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("store.js"), "module.exports = { hits: 0 };\n").unwrap();
+    let uri = format!("file://{}/app.js", dir.display());
+    let mut client = TestClient::start();
+    client.initialize(utf8_client()).await;
+    client
+        .open(&uri, "const store = require('./store');\n")
+        .await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str()
+        })
+        .await;
+    assert_eq!(published["version"], 1);
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let cleared = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p.get("version").is_none()
+        })
+        .await;
+    assert_eq!(cleared["diagnostics"], json!([]));
+    assert_eq!(client.shutdown().await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
