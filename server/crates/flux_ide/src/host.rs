@@ -105,6 +105,17 @@ impl AnalysisHost {
             .collect()
     }
 
+    /// The paths of the known files `path` imports (resolved, direct).
+    pub fn imports_of(&self, path: &str) -> Vec<String> {
+        let Some(file) = self.file(path) else {
+            return Vec::new();
+        };
+        local_imports(&self.db, file)
+            .iter()
+            .map(|f| f.path(&self.db).clone())
+            .collect()
+    }
+
     /// A snapshot for queries on another thread.
     pub fn analysis(&self) -> Analysis {
         Analysis {

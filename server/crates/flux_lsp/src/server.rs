@@ -515,6 +515,13 @@ impl LanguageServer for Backend {
                     ..ExecuteCommandOptions::default()
                 }),
                 diagnostic_provider,
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -581,7 +588,7 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        let uris = {
+        let (uris, refresh) = {
             let mut st = self.lock();
             let enc = st.encoding;
             let Some(doc) = st.docs.get_mut(&uri) else {
@@ -598,9 +605,20 @@ impl LanguageServer for Backend {
             let path = from_lsp::path(&uri);
             st.host.set_file(&path, text, Some(tree));
             st.load_missing_imports(&path);
-            st.open_uris(Some(&uri))
+            // Pull clients re-pull the edited document themselves; the open
+            // documents importing it need a refresh.
+            let importers = st.client.pull_diagnostics
+                && st
+                    .docs
+                    .keys()
+                    .filter(|u| **u != uri)
+                    .any(|u| st.host.imports_of(&from_lsp::path(u)).contains(&path));
+            (st.open_uris(Some(&uri)), importers.then_some(st.client))
         };
         self.schedule_diagnostics(uris);
+        if let Some(flags) = refresh {
+            self.spawn_refresh(flags, false, true);
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -632,6 +650,33 @@ impl LanguageServer for Backend {
             None if self.lock().client.configuration => self.spawn_fetch_configuration(),
             None => {}
         }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let published = {
+            let mut st = self.lock();
+            let removed: Vec<PathBuf> = params
+                .event
+                .removed
+                .iter()
+                .filter_map(|f| from_lsp::file_path(&f.uri))
+                .collect();
+            st.roots.retain(|r| !removed.contains(r));
+            let mut published = Vec::new();
+            for root in params
+                .event
+                .added
+                .iter()
+                .filter_map(|f| from_lsp::file_path(&f.uri))
+            {
+                if root.join(flux_analysis::config::FILE_NAME).is_file() {
+                    published.extend(st.load_config(&root));
+                }
+                st.roots.push(root);
+            }
+            published
+        };
+        self.publish_now(published).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -682,7 +727,19 @@ impl LanguageServer for Backend {
             .run(&params.text_document.uri, |db, _, ctx| {
                 compute_diagnostics(db, ctx)
             })
-            .await?
+            .await
+            .map_err(|e| {
+                if e.code != ErrorCode::ContentModified {
+                    return e;
+                }
+                // ServerCancelled + retrigger: VS Code would otherwise take the
+                // error for an empty report and blink the diagnostics away.
+                Error {
+                    code: ErrorCode::ServerError(-32802),
+                    message: "the document changed; pull again".into(),
+                    data: Some(json!({"retriggerRequest": true})),
+                }
+            })?
             .unwrap_or_default();
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {

@@ -573,3 +573,32 @@ async fn closing_a_document_clears_its_diagnostics() {
     assert_eq!(client.shutdown().await, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_clients_are_asked_to_refresh_importers_of_an_edited_file() {
+    let mut client = TestClient::start();
+    let caps = json!({
+        "textDocument": {"diagnostic": {}},
+        "workspace": {"diagnostics": {"refreshSupport": true}}
+    });
+    client.initialize(caps).await;
+    let store = "file:///tmp/flux-lsp-e2e/store.js";
+    client
+        .open(URI, "const store = require('./store');\n")
+        .await;
+    client.open(store, "module.exports = { hits: 0 };\n").await;
+    // Barrier: both opens are applied once a request on the second answers.
+    client
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": store}}),
+        )
+        .await;
+    client
+        .change(store, 2, json!([edit((0, 26), (0, 27), "1")]))
+        .await;
+    client
+        .notification("workspace/diagnostic/refresh", |_| true)
+        .await;
+    assert_eq!(client.shutdown().await, 0);
+}
