@@ -1,8 +1,19 @@
 //! The flux-lsp language server over [`flux_ide`].
 //!
-//! Wire it from the binary with `std::process::exit(flux_lsp::run_stdio())`.
-//! `edit` is the only place that knows position encodings; `to_lsp` and
-//! `from_lsp` convert by hand between protocol types and the core's byte ranges.
+//! Wire it from the binary with `std::process::exit(flux_lsp::run_stdio())`;
+//! tests and other transports use [`serve`] with any reader/writer.
+//!
+//! * `edit`: the only place that knows position encodings; open documents
+//!   are ropes plus a tree-sitter tree edited with `InputEdit` and reparsed
+//!   incrementally from the previous tree, then handed to the database as an
+//!   input field (stack.md option B).
+//! * `to_lsp` / `from_lsp`: protocol types ↔ the core's byte ranges, by hand.
+//! * `server`: the `Backend`. Changes mutate under one `std::sync::Mutex`
+//!   before any `.await` (ordering); reads take a snapshot and run on the
+//!   blocking pool, cancelled by later changes (ContentModified) or by
+//!   `$/cancelRequest` (token); panics there are answered InternalError.
+//! * Diagnostics are pushed with their version to clients that cannot pull,
+//!   and served by `textDocument/diagnostic` to those that can.
 
 pub mod edit;
 pub mod from_lsp;

@@ -132,8 +132,9 @@ impl State {
         uris
     }
 
+    /// By path: the client's URI spelling may differ from ours (`c%3A`).
     fn is_open(&self, path: &str) -> bool {
-        uri_of(path).is_some_and(|u| self.docs.contains_key(&u))
+        self.docs.keys().any(|u| from_lsp::path(u) == path)
     }
 
     /// Reads from disk the local files `path` imports that the host lacks.
@@ -653,7 +654,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        let published = {
+        let (published, uris) = {
             let mut st = self.lock();
             let removed: Vec<PathBuf> = params
                 .event
@@ -674,8 +675,9 @@ impl LanguageServer for Backend {
                 }
                 st.roots.push(root);
             }
-            published
+            (published, st.open_uris(None))
         };
+        self.schedule_diagnostics(uris);
         self.publish_now(published).await;
     }
 

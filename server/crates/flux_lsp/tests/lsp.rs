@@ -602,3 +602,29 @@ async fn pull_clients_are_asked_to_refresh_importers_of_an_edited_file() {
         .await;
     assert_eq!(client.shutdown().await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_are_pulled_and_pushed_and_hints_refreshed() {
+    let mut client = TestClient::start();
+    let caps = json!({"workspace": {"configuration": true, "inlayHint": {"refreshSupport": true}}});
+    let params = json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": caps,
+        "initializationOptions": {"inlayHints": {"context": false}}
+    });
+    client.call("initialize", params).await;
+    client.notify("initialized", json!({})).await;
+    let request = client
+        .notification("workspace/configuration", |_| true)
+        .await;
+    assert_eq!(request["items"][0]["section"], "flux");
+    let settings = json!({"settings": {"flux": {"inlayHints": {"streams": false}}}});
+    client
+        .notify("workspace/didChangeConfiguration", settings)
+        .await;
+    client
+        .notification("workspace/inlayHint/refresh", |_| true)
+        .await;
+    assert_eq!(client.shutdown().await, 0);
+}
