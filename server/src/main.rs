@@ -1,4 +1,10 @@
 //! The `flux-lsp` binary: a thin dispatcher over the CLI and the server crates.
 fn main() {
-    std::process::exit(flux_cli::main());
+    match flux_cli::main() {
+        flux_cli::Outcome::Exit(code) => std::process::exit(code),
+        flux_cli::Outcome::ServeLsp => {
+            eprintln!("flux-lsp: language server not built into this binary yet");
+            std::process::exit(2);
+        }
+    }
 }

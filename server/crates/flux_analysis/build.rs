@@ -2,7 +2,8 @@
 use std::{env, fs, path::PathBuf};
 
 fn main() {
-    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../../queries/catalog");
+    let dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../../queries/catalog");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("queries/catalog exists")
@@ -15,8 +16,15 @@ fn main() {
     for n in &names {
         let path = dir.join(n);
         println!("cargo:rerun-if-changed={}", path.display());
-        out.push_str(&format!("({n:?}, include_str!({:?})),\n", path.canonicalize().unwrap()));
+        out.push_str(&format!(
+            "({n:?}, include_str!({:?})),\n",
+            path.canonicalize().unwrap()
+        ));
     }
     out.push(']');
-    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("catalog_files.rs"), out).unwrap();
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR").unwrap()).join("catalog_files.rs"),
+        out,
+    )
+    .unwrap();
 }

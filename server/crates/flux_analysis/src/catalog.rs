@@ -298,7 +298,11 @@ mod tests {
             assert!(known(t), "global {g} names unknown type {t}");
         }
         for (name, ty) in &catalog.types {
-            let fns = ty.methods.values().chain(ty.call.iter()).chain(ty.construct.iter());
+            let fns = ty
+                .methods
+                .values()
+                .chain(ty.call.iter())
+                .chain(ty.construct.iter());
             for f in fns {
                 if let Some(r) = &f.returns {
                     assert!(known(r), "{name}: returns unknown type {r}");
@@ -309,7 +313,468 @@ mod tests {
             }
         }
         for r in &catalog.receivers {
-            assert!(known(&r.assume), "receiver heuristic names unknown type {}", r.assume);
+            assert!(
+                known(&r.assume),
+                "receiver heuristic names unknown type {}",
+                r.assume
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod builtin_tests {
+    //! Spot checks of the shipped catalog through the public lookups, as the
+    //! resolver uses them.
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::builtin()
+    }
+
+    /// The type of `require(module).path…` (properties, then a final member).
+    fn member<'a>(c: &'a Catalog, module: &str, path: &[&str]) -> &'a str {
+        let mut ty = c
+            .module(module)
+            .unwrap_or_else(|| panic!("no module {module}"));
+        for p in path {
+            ty = c
+                .property(ty, p)
+                .unwrap_or_else(|| panic!("{ty} has no property {p}"));
+        }
+        ty
+    }
+
+    fn method<'a>(c: &'a Catalog, ty: &str, name: &str) -> &'a Function {
+        c.method(ty, name)
+            .unwrap_or_else(|| panic!("{ty} has no method {name}"))
+    }
+
+    fn returns(f: &Function) -> &str {
+        f.returns.as_deref().expect("a return type")
+    }
+
+    #[test]
+    fn every_shipped_file_parses_on_its_own_and_says_what_it_covers() {
+        assert!(BUILTIN.len() > 1, "the catalog is split by ecosystem");
+        for (name, text) in BUILTIN {
+            assert!(
+                !name.starts_with("schema"),
+                "{name} is the JSON schema, not a catalog file"
+            );
+            let file: CatalogFile = serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("queries/catalog/{name}: {e}"));
+            assert!(!file.description.is_empty(), "{name} has no description");
+        }
+    }
+
+    #[test]
+    fn functions_are_consistent() {
+        let c = catalog();
+        let check = |at: &str, f: &Function| {
+            let shapes = f.callback != CallbackArg::Unset
+                || f.event.is_some()
+                || !f.one_shot_events.is_empty()
+                || f.one_shot;
+            assert!(
+                !shapes || f.kind.is_some(),
+                "{at}: callback/event/one-shot without a kind"
+            );
+            if !f.one_shot_events.is_empty() {
+                assert_eq!(
+                    f.kind,
+                    Some(Kind::Start),
+                    "{at}: one-shot events on a non-start point"
+                );
+                assert!(
+                    f.event.is_some(),
+                    "{at}: one-shot events without an event argument"
+                );
+            }
+        };
+        for (name, ty) in &c.types {
+            for (m, f) in &ty.methods {
+                check(&format!("{name}.{m}"), f);
+            }
+            for f in ty.call.iter() {
+                check(&format!("{name}()"), f);
+            }
+            for f in ty.construct.iter() {
+                check(&format!("new {name}"), f);
+            }
+        }
+        for e in &c.callees {
+            assert!(e.function.kind.is_some(), "callee {} has no kind", e.callee);
+            check(&e.callee, &e.function);
+        }
+    }
+
+    #[test]
+    fn callees_avoid_common_method_names() {
+        // These would turn `map.get(k)`, `db.query(sql)`… of unknown receivers into rupture points.
+        let c = catalog();
+        for name in [
+            "get", "set", "query", "find", "send", "write", "read", "use", "run", "process", "then",
+        ] {
+            assert!(
+                c.callee(&format!("x.{name}")).is_none(),
+                "`{name}` is a built-in callee entry"
+            );
+        }
+    }
+
+    #[test]
+    fn express_routes_are_start_points_on_every_handler() {
+        let c = catalog();
+        let express = c.module("express").unwrap();
+        let app = returns(c.call(express).unwrap());
+        assert_eq!(app, "express.Application");
+        let get = method(&c, app, "get");
+        assert_eq!(get.kind, Some(Kind::Start));
+        assert_eq!(get.callback, CallbackArg::Named(CallbackPosition::All));
+        assert_eq!(
+            method(&c, "express.Application", "use").kind,
+            Some(Kind::Start)
+        );
+        // app.route('/x').get(h).post(h)
+        let route = returns(method(&c, app, "route"));
+        let chained = returns(method(&c, route, "get"));
+        assert_eq!(method(&c, chained, "post").kind, Some(Kind::Start));
+        // app.listen(port, cb) → http.Server
+        let listen = method(&c, app, "listen");
+        assert_eq!((listen.kind, listen.one_shot), (Some(Kind::Post), true));
+        assert_eq!(returns(listen), "http.Server");
+        // express.Router() and new express.Router(), and `app.on` through EventEmitter
+        let router = returns(method(&c, express, "Router"));
+        assert_eq!(method(&c, router, "delete").kind, Some(Kind::Start));
+        let factory = member(&c, "express", &["Router"]);
+        assert_eq!(
+            c.construct(factory).and_then(|f| f.returns.as_deref()),
+            Some("express.Router")
+        );
+        assert!(method(&c, app, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "mount"));
+        // express.json() only builds middleware
+        assert_eq!(method(&c, express, "json").kind, None);
+        // route modules: `module.exports = function (app) { app.get(…) }`
+        assert_eq!(c.assumed_receiver("app"), Some("express.Application"));
+        assert_eq!(c.assumed_receiver("router"), Some("express.Router"));
+        assert_eq!(c.assumed_receiver("api"), None);
+    }
+
+    #[test]
+    fn node_core() {
+        let c = catalog();
+        let fs = c.module("node:fs").unwrap();
+        assert_eq!(c.module("fs"), Some(fs));
+        assert_eq!(method(&c, fs, "readFile").kind, Some(Kind::Post));
+        let watch = method(&c, fs, "watch");
+        assert_eq!(watch.kind, Some(Kind::Start));
+        assert_eq!(method(&c, returns(watch), "on").kind, Some(Kind::Start));
+        assert!(c.property(fs, "promises").is_some());
+        assert_eq!(
+            method(&c, c.module("fs/promises").unwrap(), "readFile").kind,
+            None
+        );
+
+        let interval = c.call(c.global("setInterval").unwrap()).unwrap();
+        assert_eq!(interval.kind, Some(Kind::Start));
+        assert_eq!(
+            interval.callback,
+            CallbackArg::Named(CallbackPosition::First)
+        );
+        let timeout = c.call(c.global("setTimeout").unwrap()).unwrap();
+        assert_eq!(
+            (timeout.kind, &timeout.callback),
+            (
+                Some(Kind::Post),
+                &CallbackArg::Named(CallbackPosition::First)
+            )
+        );
+        assert_eq!(
+            c.call(c.global("queueMicrotask").unwrap()).unwrap().kind,
+            Some(Kind::Post)
+        );
+        let timers = c.module("node:timers").unwrap();
+        assert_eq!(method(&c, timers, "setInterval").kind, Some(Kind::Start));
+
+        let process = c.global("process").unwrap();
+        let tick = method(&c, process, "nextTick");
+        assert_eq!(
+            (tick.kind, &tick.callback),
+            (
+                Some(Kind::Post),
+                &CallbackArg::Named(CallbackPosition::First)
+            )
+        );
+        let on = method(&c, process, "on");
+        assert_eq!(on.kind, Some(Kind::Start));
+        for e in ["SIGINT", "SIGTERM", "exit", "beforeExit"] {
+            assert!(on.one_shot_events.iter().any(|x| x == e), "process.on: {e}");
+        }
+        assert!(!on.one_shot_events.iter().any(|x| x == "message"));
+        assert_eq!(method(&c, process, "once").kind, Some(Kind::Post));
+
+        // http.createServer(h).listen(…), and http.Server's events
+        let http = c.module("http").unwrap();
+        let create = method(&c, http, "createServer");
+        assert_eq!(create.kind, Some(Kind::Start));
+        let server = returns(create);
+        assert_eq!(server, "http.Server");
+        let listen = method(&c, server, "listen");
+        assert_eq!((listen.kind, listen.one_shot), (Some(Kind::Post), true));
+        let on = method(&c, server, "on");
+        assert_eq!((on.kind, on.event), (Some(Kind::Start), Some(0)));
+        assert!(on.one_shot_events.iter().any(|e| e == "listening"));
+        for stream in ["request", "connection", "upgrade", "connect"] {
+            assert!(
+                !on.one_shot_events.iter().any(|e| e == stream),
+                "http.Server `{stream}` is a stream"
+            );
+        }
+        assert_eq!(
+            method(&c, c.module("https").unwrap(), "request").kind,
+            Some(Kind::Post)
+        );
+        assert_eq!(
+            method(&c, c.module("net").unwrap(), "createServer").kind,
+            Some(Kind::Start)
+        );
+
+        // const { EventEmitter } = require('events'); new EventEmitter().on(…)
+        let class = member(&c, "events", &["EventEmitter"]);
+        let emitter = returns(c.construct(class).unwrap());
+        assert_eq!(method(&c, emitter, "on").kind, Some(Kind::Start));
+        assert_eq!(method(&c, emitter, "once").kind, Some(Kind::Post));
+        // events.once(emitter, 'x'): the event name is argument 1
+        assert_eq!(
+            method(&c, c.module("events").unwrap(), "once").event,
+            Some(1)
+        );
+
+        let stream = member(&c, "stream", &[]);
+        assert_eq!(method(&c, stream, "pipeline").kind, Some(Kind::Post));
+        let child = returns(method(&c, c.module("child_process").unwrap(), "spawn"));
+        let stdout = c.property(child, "stdout").unwrap();
+        assert_eq!(method(&c, stdout, "on").kind, Some(Kind::Start));
+    }
+
+    #[test]
+    fn event_emitter_callees() {
+        let c = catalog();
+        let (on, user) = c.callee("socket.on").unwrap();
+        assert!(!user);
+        assert_eq!(
+            (on.function.kind, on.function.event),
+            (Some(Kind::Start), Some(0))
+        );
+        for e in ["close", "end", "finish", "listening", "SIGTERM"] {
+            assert!(on.function.one_shot_events.iter().any(|x| x == e), "{e}");
+        }
+        // an unknown emitter may be a long-lived client or store that reconnects
+        for e in [
+            "message",
+            "data",
+            "connection",
+            "request",
+            "upgrade",
+            "connect",
+            "disconnect",
+            "error",
+        ] {
+            assert!(!on.function.one_shot_events.iter().any(|x| x == e), "{e}");
+        }
+        let (once, _) = c.callee("req.once").unwrap();
+        assert_eq!(once.function.kind, Some(Kind::Post));
+        assert_eq!(
+            c.callee("emitter.prependListener").unwrap().0.function.kind,
+            Some(Kind::Start)
+        );
+        assert!(
+            c.callee("common").is_none(),
+            "`on` must match whole segments only"
+        );
+    }
+
+    #[test]
+    fn other_web_frameworks() {
+        let c = catalog();
+        // koa: new Koa().use(mw); error events repeat per request
+        let koa = c.construct(c.module("koa").unwrap()).unwrap();
+        let app = returns(koa);
+        assert_eq!(method(&c, app, "use").kind, Some(Kind::Start));
+        assert!(method(&c, app, "on").one_shot_events.is_empty());
+        let router = returns(c.construct(c.module("@koa/router").unwrap()).unwrap());
+        assert_eq!(method(&c, router, "get").kind, Some(Kind::Start));
+        assert_eq!(c.module("koa-router"), c.module("@koa/router"));
+
+        // fastify(): shorthand and full routes, hooks, plugins
+        let fastify = returns(c.call(c.module("fastify").unwrap()).unwrap());
+        assert_eq!(
+            method(&c, c.module("fastify").unwrap(), "fastify")
+                .returns
+                .as_deref(),
+            Some(fastify)
+        );
+        assert_eq!(method(&c, fastify, "post").kind, Some(Kind::Start));
+        let route = method(&c, fastify, "route");
+        assert!(
+            matches!(&route.callback, CallbackArg::Properties { properties } if properties.iter().any(|p| p == "handler"))
+        );
+        let hook = method(&c, fastify, "addHook");
+        assert_eq!((hook.kind, hook.event), (Some(Kind::Start), Some(0)));
+        assert!(hook.one_shot_events.iter().any(|e| e == "onReady"));
+        let register = method(&c, fastify, "register");
+        assert_eq!((register.kind, register.one_shot), (Some(Kind::Post), true));
+
+        // hapi: Hapi.server({…}).route({ handler }), new Hapi.Server()
+        let hapi = c.module("@hapi/hapi").unwrap();
+        let server = returns(method(&c, hapi, "server"));
+        let route = method(&c, server, "route");
+        assert_eq!(route.kind, Some(Kind::Start));
+        assert!(matches!(&route.callback, CallbackArg::Properties { .. }));
+        let class = member(&c, "hapi", &["Server"]);
+        assert_eq!(returns(c.construct(class).unwrap()), server);
+        assert_eq!(
+            method(&c, c.assumed_receiver("server").unwrap(), "route").kind,
+            Some(Kind::Start)
+        );
+        assert_eq!(
+            method(&c, c.assumed_receiver("server").unwrap(), "listen").kind,
+            Some(Kind::Post)
+        );
+
+        // socket.io: require('socket.io')(server), new Server(), io.of('/ns').on(…)
+        let io = returns(c.call(c.module("socket.io").unwrap()).unwrap());
+        let class = member(&c, "socket.io", &["Server"]);
+        assert_eq!(returns(c.construct(class).unwrap()), io);
+        let on = method(&c, io, "on");
+        assert_eq!(on.kind, Some(Kind::Start));
+        assert!(on.one_shot_events.is_empty());
+        assert_eq!(method(&c, io, "use").kind, Some(Kind::Start));
+        let ns = returns(method(&c, io, "of"));
+        assert_eq!(method(&c, ns, "on").kind, Some(Kind::Start));
+
+        // ws: new WebSocket.Server(), new WebSocketServer(), new WebSocket(url)
+        let wss = returns(c.construct(member(&c, "ws", &["Server"])).unwrap());
+        assert_eq!(
+            wss,
+            returns(c.construct(member(&c, "ws", &["WebSocketServer"])).unwrap())
+        );
+        let on = method(&c, wss, "on");
+        assert!(on.one_shot_events.iter().any(|e| e == "listening"));
+        assert!(!on.one_shot_events.iter().any(|e| e == "connection"));
+        let ws = returns(c.construct(c.module("ws").unwrap()).unwrap());
+        assert!(method(&c, ws, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "open"));
+    }
+
+    #[test]
+    fn databases_and_queues() {
+        let c = catalog();
+        // MongoClient.connect(url, cb); client.db().collection('x').find(q, cb)
+        let client = member(&c, "mongodb", &["MongoClient"]);
+        assert_eq!(method(&c, client, "connect").kind, Some(Kind::Post));
+        let db = returns(method(&c, returns(c.construct(client).unwrap()), "db"));
+        let coll = returns(method(&c, db, "collection"));
+        assert_eq!(method(&c, coll, "insertOne").kind, Some(Kind::Post));
+        let changes = returns(method(&c, coll, "watch"));
+        let on = method(&c, changes, "on");
+        assert_eq!(on.kind, Some(Kind::Start));
+        assert!(!on.one_shot_events.iter().any(|e| e == "change"));
+
+        let schema = returns(c.construct(member(&c, "mongoose", &["Schema"])).unwrap());
+        assert_eq!(method(&c, schema, "pre").kind, Some(Kind::Start));
+        assert_eq!(
+            method(&c, c.module("mongoose").unwrap(), "connect").kind,
+            Some(Kind::Post)
+        );
+
+        let pool = returns(c.construct(member(&c, "pg", &["Pool"])).unwrap());
+        assert_eq!(method(&c, pool, "query").kind, Some(Kind::Post));
+        assert!(method(&c, pool, "on").one_shot_events.is_empty());
+        let pg_client = returns(method(&c, pool, "connect"));
+        assert!(!method(&c, pg_client, "on")
+            .one_shot_events
+            .iter()
+            .any(|e| e == "notification"));
+
+        for m in ["mysql", "mysql2"] {
+            let conn = returns(method(&c, c.module(m).unwrap(), "createConnection"));
+            assert_eq!(method(&c, conn, "query").kind, Some(Kind::Post), "{m}");
+            let pool = returns(method(&c, c.module(m).unwrap(), "createPool"));
+            assert_eq!(
+                method(&c, pool, "getConnection").kind,
+                Some(Kind::Post),
+                "{m}"
+            );
+        }
+
+        let redis = returns(method(&c, c.module("redis").unwrap(), "createClient"));
+        assert_eq!(method(&c, redis, "get").kind, Some(Kind::Post));
+        assert_eq!(method(&c, redis, "subscribe").kind, Some(Kind::Start));
+        let ioredis = returns(c.construct(c.module("ioredis").unwrap()).unwrap());
+        assert_eq!(method(&c, ioredis, "set").kind, Some(Kind::Post));
+        assert_eq!(method(&c, ioredis, "subscribe").kind, Some(Kind::Post));
+        assert_eq!(method(&c, ioredis, "on").kind, Some(Kind::Start));
+
+        // const ch = await (await amqp.connect(url)).createChannel(); ch.consume(q, cb)
+        let conn = returns(method(&c, c.module("amqplib").unwrap(), "connect"));
+        let ch = returns(method(&c, conn, "createChannel"));
+        assert_eq!(method(&c, ch, "consume").kind, Some(Kind::Start));
+        assert_eq!(method(&c, ch, "assertQueue").kind, Some(Kind::Post));
+        assert_eq!(
+            method(&c, c.module("amqplib/callback_api").unwrap(), "connect").kind,
+            Some(Kind::Post)
+        );
+
+        let kafka = returns(c.construct(member(&c, "kafkajs", &["Kafka"])).unwrap());
+        let run = method(&c, returns(method(&c, kafka, "consumer")), "run");
+        assert_eq!(run.kind, Some(Kind::Start));
+        assert_eq!(
+            run.callback,
+            CallbackArg::Properties {
+                properties: vec!["eachMessage".into(), "eachBatch".into()]
+            }
+        );
+
+        let bull = c.module("bull").unwrap();
+        assert_eq!(
+            method(&c, returns(c.call(bull).unwrap()), "process").kind,
+            Some(Kind::Start)
+        );
+        let worker = c.construct(member(&c, "bullmq", &["Worker"])).unwrap();
+        assert_eq!(
+            (worker.kind, &worker.callback),
+            (Some(Kind::Start), &CallbackArg::Index(1))
+        );
+        let events = returns(c.construct(member(&c, "bullmq", &["QueueEvents"])).unwrap());
+        assert_eq!(method(&c, events, "on").kind, Some(Kind::Start));
+    }
+
+    #[test]
+    fn schedulers_watchers_and_helpers() {
+        let c = catalog();
+        let schedule = method(&c, c.module("node-cron").unwrap(), "schedule");
+        assert_eq!(
+            (schedule.kind, &schedule.callback),
+            (Some(Kind::Start), &CallbackArg::Index(1))
+        );
+        let watcher = returns(method(&c, c.module("chokidar").unwrap(), "watch"));
+        let on = method(&c, watcher, "on");
+        assert_eq!(on.kind, Some(Kind::Start));
+        assert!(on.one_shot_events.iter().any(|e| e == "ready"));
+        assert_eq!(
+            c.call(c.module("raw-body").unwrap()).unwrap().kind,
+            Some(Kind::Post)
+        );
+        assert_eq!(
+            method(&c, c.module("body-parser").unwrap(), "json").kind,
+            None
+        );
     }
 }

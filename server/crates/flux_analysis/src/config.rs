@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::catalog::{CalleeEntry, CallbackArg, Catalog, Function, Kind, Type};
+use crate::catalog::{CallbackArg, CalleeEntry, Catalog, Function, Kind};
 use crate::model::{Code, Severity};
 
 /// The name of the configuration file.
@@ -70,7 +70,12 @@ impl fmt::Display for ConfigError {
 impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = serde_json::from_str(text).map_err(|e| ConfigError {
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             line: e.line(),
             column: e.column(),
         })?;
@@ -78,24 +83,38 @@ impl Config {
             let at = text.find(needle).unwrap_or(0);
             let line = text[..at].matches('\n').count() + 1;
             let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
-            ConfigError { message, line, column }
+            ConfigError {
+                message,
+                line,
+                column,
+            }
         };
         for entry in &raw.catalog {
             if entry.callee.is_some() == entry.module.is_some() {
-                let key = entry.callee.as_deref().or(entry.module.as_deref()).unwrap_or("catalog");
+                let key = entry
+                    .callee
+                    .as_deref()
+                    .or(entry.module.as_deref())
+                    .unwrap_or("catalog");
                 return Err(locate(
                     &format!("\"{key}\""),
                     "a catalog entry needs exactly one of \"callee\" or \"module\"".into(),
                 ));
             }
             if entry.export.is_some() && entry.module.is_none() {
-                return Err(locate("\"export\"", "\"export\" goes with \"module\"".into()));
+                return Err(locate(
+                    "\"export\"",
+                    "\"export\" goes with \"module\"".into(),
+                ));
             }
         }
         let mut severity = BTreeMap::new();
         for (code, level) in &raw.severity {
             let c = Code::parse(code).ok_or_else(|| {
-                locate(&format!("\"{code}\""), format!("unknown finding code `{code}`"))
+                locate(
+                    &format!("\"{code}\""),
+                    format!("unknown finding code `{code}`"),
+                )
             })?;
             let s = match level.as_str() {
                 "off" => None,
@@ -108,12 +127,19 @@ impl Config {
             };
             severity.insert(c, s);
         }
-        Ok(Config { catalog: raw.catalog, ignore: raw.ignore, severity })
+        Ok(Config {
+            catalog: raw.catalog,
+            ignore: raw.ignore,
+            severity,
+        })
     }
 
     /// The severity of a code under this configuration (`None`: turned off).
     pub fn severity_of(&self, code: Code) -> Option<Severity> {
-        self.severity.get(&code).copied().unwrap_or(Some(code.default_severity()))
+        self.severity
+            .get(&code)
+            .copied()
+            .unwrap_or(Some(code.default_severity()))
     }
 
     /// The built-in catalog extended with this configuration's entries.
@@ -132,7 +158,10 @@ impl Config {
                 ..Function::default()
             };
             if let Some(callee) = &entry.callee {
-                catalog.user_callees.push(CalleeEntry { callee: callee.clone(), function });
+                catalog.user_callees.push(CalleeEntry {
+                    callee: callee.clone(),
+                    function,
+                });
             } else if let Some(module) = &entry.module {
                 let module = module.strip_prefix("node:").unwrap_or(module);
                 let mut ty_name = match catalog.module(module) {
@@ -143,8 +172,11 @@ impl Config {
                         t
                     }
                 };
-                let path: Vec<&str> =
-                    entry.export.as_deref().map(|e| e.split('.').collect()).unwrap_or_default();
+                let path: Vec<&str> = entry
+                    .export
+                    .as_deref()
+                    .map(|e| e.split('.').collect())
+                    .unwrap_or_default();
                 let Some((last, parents)) = path.split_last() else {
                     catalog.types.entry(ty_name).or_default().call = Some(function);
                     continue;
@@ -154,14 +186,24 @@ impl Config {
                         Some(t) => t.to_string(),
                         None => {
                             let t = format!("{ty_name}.{seg}");
-                            catalog.types.entry(ty_name.clone()).or_default().properties.insert(seg.to_string(), t.clone());
+                            catalog
+                                .types
+                                .entry(ty_name.clone())
+                                .or_default()
+                                .properties
+                                .insert(seg.to_string(), t.clone());
                             t
                         }
                     };
-                    catalog.types.entry(next.clone()).or_insert_with(Type::default);
+                    catalog.types.entry(next.clone()).or_default();
                     ty_name = next;
                 }
-                catalog.types.entry(ty_name).or_default().methods.insert(last.to_string(), function);
+                catalog
+                    .types
+                    .entry(ty_name)
+                    .or_default()
+                    .methods
+                    .insert(last.to_string(), function);
             }
         }
     }
@@ -202,6 +244,9 @@ mod tests {
         assert_eq!(catalog.call(raw).and_then(|f| f.kind), Some(Kind::Post));
         let x = catalog.module("x").unwrap();
         let a = catalog.property(x, "a").unwrap();
-        assert_eq!(catalog.method(a, "b").and_then(|f| f.kind), Some(Kind::Start));
+        assert_eq!(
+            catalog.method(a, "b").and_then(|f| f.kind),
+            Some(Kind::Start)
+        );
     }
 }

@@ -14,9 +14,17 @@
 //! 6. `rules`: findings, then suppressions.
 
 pub mod catalog;
+mod classify;
 pub mod config;
+mod form;
 pub mod model;
+mod pipeline;
+mod program;
 pub mod scope;
+mod suppress;
+
+pub use form::fluxional_form;
+pub use suppress::Suppression;
 
 pub use catalog::Catalog;
 pub use config::{Config, ConfigError};
@@ -38,25 +46,315 @@ pub struct SourceFile<'a> {
 /// the severity `config` gives their code; codes it turns off are dropped;
 /// `// flux-ignore-…` suppressions are applied.
 pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> Vec<FileAnalysis> {
-    // Placeholder until the analysis lands on main: parse only.
-    let _ = (catalog, config);
-    files
+    let trees: Vec<flux_syntax::Tree> = files
         .iter()
         .map(|f| {
-            let tree = flux_syntax::parse(f.text, flux_syntax::Dialect::JavaScript);
-            FileAnalysis {
-                path: f.path.to_string(),
-                syntax_errors: flux_syntax::syntax_errors(&tree),
-                ..FileAnalysis::default()
-            }
+            flux_syntax::parse(
+                f.text,
+                flux_syntax::Dialect::from_path(f.path).unwrap_or(flux_syntax::Dialect::JavaScript),
+            )
+        })
+        .collect();
+    let program = program::Program {
+        files: files
+            .iter()
+            .zip(&trees)
+            .map(|(f, t)| program::FileFacts::collect(f, t))
+            .collect(),
+        catalog,
+    };
+    let pipeline = pipeline::Pipeline::build(&program);
+    let outcome = classify::classify(&program, &pipeline);
+    files
+        .iter()
+        .enumerate()
+        .map(|(file, source)| {
+            let mut analysis = to_model(&program, &pipeline, &outcome, file);
+            analysis.syntax_errors = flux_syntax::syntax_errors(&trees[file]);
+            let suppressions = suppress::Suppressions::parse(&program.files[file]);
+            analysis
+                .findings
+                .retain_mut(|f| match config.severity_of(f.code) {
+                    Some(s) => {
+                        f.severity = s;
+                        true
+                    }
+                    None => false,
+                });
+            analysis.suppressions = suppressions.apply(source.text, &mut analysis.findings);
+            analysis
         })
         .collect()
 }
 
-/// The file in the paper's fluxional language (figure 1): for each fluxion
-/// `flx NAME & TAGS {CONTEXT}`, its streams `>> DEST [MSG]` / `-> DEST [MSG]`,
-/// then its code with stream placeholders.
-pub fn fluxional_form(analysis: &FileAnalysis, text: &str) -> String {
-    let _ = (analysis, text);
-    String::new()
+/// The end of the statement containing `node` inside `func` (or of `node`).
+fn statement_end(node: flux_syntax::Node<'_>, func: flux_syntax::Node<'_>) -> usize {
+    let mut n = node;
+    while let Some(p) = n.parent() {
+        if p.id() == func.id() {
+            break;
+        }
+        if matches!(p.kind(), "statement_block" | "program") {
+            return n.end_byte();
+        }
+        n = p;
+    }
+    node.end_byte()
+}
+
+/// Converts the run-wide pipeline and classification to one file's plain data.
+fn to_model(
+    program: &program::Program<'_>,
+    pipeline: &pipeline::Pipeline,
+    outcome: &classify::Outcome,
+    file: usize,
+) -> FileAnalysis {
+    use std::collections::HashMap;
+    let facts = &program.files[file];
+    // Local fluxion ids, main first, then in source order.
+    let mut local: Vec<usize> = (0..pipeline.fluxions.len())
+        .filter(|f| pipeline.fluxions[*f].unit.file == file)
+        .collect();
+    let range_of = |f: usize| -> TextRange {
+        let unit = pipeline.fluxions[f].unit;
+        match unit.func {
+            None => 0..facts.text.len(),
+            Some(fx) => {
+                let func = &facts.functions[fx];
+                match unit.segment {
+                    0 => func.node.byte_range(),
+                    // from the end of the statement that awaits
+                    k => statement_end(func.awaits[k - 1], func.node)..func.node.end_byte(),
+                }
+            }
+        }
+    };
+    local.sort_by_key(|f| {
+        (
+            pipeline.fluxions[*f].unit.func.is_some(),
+            range_of(*f).start,
+            pipeline.fluxions[*f].unit.segment,
+        )
+    });
+    let id_of: HashMap<usize, FluxionId> = local
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, FluxionId(i as u32)))
+        .collect();
+    // Unique names within the file.
+    let mut names: Vec<String> = local
+        .iter()
+        .map(|f| pipeline.fluxions[*f].name.clone())
+        .collect();
+    for i in 0..names.len() {
+        if names[..i].contains(&names[i]) {
+            names[i] = format!("{}@{}", names[i], facts.line(range_of(local[i]).start));
+        }
+    }
+    let name_of = |f: usize| -> String {
+        match id_of.get(&f) {
+            Some(id) => names[id.0 as usize].clone(),
+            None => pipeline.fluxions[f].name.clone(),
+        }
+    };
+    let main = id_of[&pipeline.unit_fluxion[&pipeline::Unit {
+        file,
+        func: None,
+        segment: 0,
+    }]];
+    let local_or_main = |f: usize| id_of.get(&f).copied().unwrap_or(main);
+
+    let mut rupture_points = Vec::new();
+    let mut rupture_index: HashMap<usize, usize> = HashMap::new();
+    for (ri, r) in pipeline
+        .ruptures
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.file == file)
+    {
+        let upstream = pipeline
+            .owners
+            .get(&r.unit)
+            .and_then(|o| o.iter().find(|(f, _)| id_of.contains_key(f)))
+            .map_or(main, |(f, _)| id_of[f]);
+        let callbacks = r
+            .callbacks
+            .iter()
+            .map(|(t, _)| match t {
+                pipeline::CallbackTarget::Unit(u) => {
+                    let f = pipeline.unit_fluxion[u];
+                    match id_of.get(&f) {
+                        Some(id) => Callback::Fluxion(*id),
+                        None => {
+                            let other = &program.files[u.file];
+                            let node = other.functions[u.func.unwrap()].node;
+                            Callback::External {
+                                path: other.path.to_string(),
+                                name: name_of(f),
+                                range: node.byte_range(),
+                            }
+                        }
+                    }
+                }
+                pipeline::CallbackTarget::Unresolved { range, text } => Callback::Unresolved {
+                    range: range.clone(),
+                    text: text.clone(),
+                },
+            })
+            .collect();
+        rupture_index.insert(ri, rupture_points.len());
+        rupture_points.push(RupturePoint {
+            kind: r.kind,
+            range: r.range.clone(),
+            callee_range: r.callee_range.clone(),
+            callee: r.callee.clone(),
+            upstream,
+            callbacks,
+            origin: r.origin.clone(),
+            event: r.event.clone(),
+            label: r.label.clone(),
+            one_shot: r.one_shot,
+        });
+    }
+
+    let mut fluxions: Vec<Fluxion> = local
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Fluxion {
+            id: FluxionId(i as u32),
+            name: names[i].clone(),
+            kind: pipeline.fluxions[*f].kind,
+            range: range_of(*f),
+            upstream: None,
+            streams: Vec::new(),
+            context: Vec::new(),
+            groups: Vec::new(),
+        })
+        .collect();
+    for e in &pipeline.edges {
+        let (Some(from), Some(to), Some(&rp)) = (
+            id_of.get(&e.from),
+            id_of.get(&e.to),
+            rupture_index.get(&e.rupture),
+        ) else {
+            continue;
+        };
+        fluxions[from.0 as usize].streams.push(Stream {
+            kind: e.kind,
+            to: *to,
+            message: Vec::new(),
+            rupture_point: rp,
+        });
+        let up = &mut fluxions[to.0 as usize].upstream;
+        if up.is_none() {
+            *up = Some((*from, e.kind, rp));
+        }
+    }
+
+    let mut variables = Vec::new();
+    for v in outcome.variables.iter().filter(|v| v.file == file) {
+        for f in &v.context_of {
+            if let Some(id) = id_of.get(f) {
+                let ctx = &mut fluxions[id.0 as usize].context;
+                if !ctx.contains(&v.name) {
+                    ctx.push(v.name.clone());
+                }
+                if let Some(g) = &v.group {
+                    let groups = &mut fluxions[id.0 as usize].groups;
+                    if !groups.contains(g) {
+                        groups.push(g.clone());
+                    }
+                }
+            }
+        }
+        // A stream carries the variable on every edge from its owner down to each user.
+        if let Some(owner) = id_of.get(&v.owner) {
+            for target in &v.streamed_to {
+                let Some(mut cur) = id_of.get(target).copied() else {
+                    continue;
+                };
+                let mut hops = 0;
+                while cur != *owner && hops < 64 {
+                    let Some((up, _, rp)) = fluxions[cur.0 as usize].upstream else {
+                        break;
+                    };
+                    if let Some(s) = fluxions[up.0 as usize]
+                        .streams
+                        .iter_mut()
+                        .find(|s| s.to == cur && s.rupture_point == rp)
+                    {
+                        if !s.message.contains(&v.name) {
+                            s.message.push(v.name.clone());
+                        }
+                    }
+                    cur = up;
+                    hops += 1;
+                }
+            }
+        }
+        variables.push(Variable {
+            name: v.name.clone(),
+            decl: v.decl.clone(),
+            class: v.class,
+            persistent: v.persistent,
+            owner: local_or_main(v.owner),
+            accesses: v
+                .uses
+                .iter()
+                .map(|u| Access {
+                    range: u.range.clone(),
+                    fluxion: local_or_main(u.fluxion),
+                    write: u.write,
+                    mutation: u.mutation,
+                    via: u
+                        .via
+                        .iter()
+                        .filter(|(f, _)| *f == file)
+                        .map(|(_, r)| r.clone())
+                        .collect(),
+                })
+                .collect(),
+            group: v.group.clone(),
+        });
+    }
+
+    let mut findings: Vec<Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.file == file)
+        .map(|f| Finding {
+            code: f.code,
+            severity: f.code.default_severity(),
+            message: f.message.clone(),
+            range: f.range.clone(),
+            binding: f.binding.as_ref().map(|(name, range)| BindingRef {
+                name: name.clone(),
+                range: range.clone(),
+            }),
+            fluxion: name_of(f.fluxion),
+            related: f
+                .related
+                .iter()
+                .map(|(rf, range, message)| Related {
+                    path: (*rf != file).then(|| program.files[*rf].path.to_string()),
+                    range: range.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    findings.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.binding == b.binding);
+
+    FileAnalysis {
+        path: facts.path.to_string(),
+        fluxions,
+        rupture_points,
+        variables,
+        findings,
+        syntax_errors: Vec::new(),
+        suppressions: Vec::new(),
+    }
 }

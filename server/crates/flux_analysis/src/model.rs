@@ -61,7 +61,11 @@ pub enum Callback {
     /// A function of this file, which became a fluxion.
     Fluxion(FluxionId),
     /// A function exported by another file of the run.
-    External { path: String, name: String, range: TextRange },
+    External {
+        path: String,
+        name: String,
+        range: TextRange,
+    },
     /// Not statically known; reported as `unresolved-callback`.
     Unresolved { range: TextRange, text: String },
 }
@@ -81,6 +85,9 @@ pub struct RupturePoint {
     pub origin: Origin,
     /// The event name for `emitter.on('event', …)`-like calls.
     pub event: Option<String>,
+    /// The first string argument: a route's path (`app.get('/users', …)`),
+    /// an event's, queue's or channel's name, a cron expression.
+    pub label: Option<String>,
     /// A start point whose events happen once (`listen(cb)`, `'listening'`,
     /// `once`): start-up or shutdown, not per-event work.
     pub one_shot: bool,
@@ -327,4 +334,6 @@ pub struct FileAnalysis {
     pub findings: Vec<Finding>,
     /// ERROR / MISSING nodes: the analysis went on around them.
     pub syntax_errors: Vec<TextRange>,
+    /// The file's `flux-ignore` comments, with what each suppressed.
+    pub suppressions: Vec<crate::Suppression>,
 }

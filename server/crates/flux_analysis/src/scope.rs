@@ -7,7 +7,13 @@
 //! classified as a read, a write, or a mutation of the object it holds.
 //! The walk is iterative: deeply nested code cannot overflow the stack.
 
+use std::collections::HashMap;
+
 use flux_syntax::{TextRange, Tree};
+
+mod build;
+#[cfg(test)]
+mod tests;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ScopeId(pub u32);
@@ -138,6 +144,20 @@ pub struct ScopeTree {
     pub bindings: Vec<Binding>,
     /// In source order.
     pub references: Vec<Reference>,
+    /// Built by [`analyze`]; a tree assembled by hand (empty index) is
+    /// searched linearly instead. Stale if the vectors above are edited.
+    index: ScopeIndex,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ScopeIndex {
+    built: bool,
+    /// Per scope: the names it declares (the binding a lookup finds).
+    names: Vec<HashMap<String, BindingId>>,
+    /// Declaring identifier (also of a redeclaration) → binding.
+    by_decl: HashMap<(usize, usize), BindingId>,
+    /// Function node range → its scope.
+    functions: HashMap<(usize, usize), ScopeId>,
 }
 
 impl ScopeTree {
@@ -151,6 +171,25 @@ impl ScopeTree {
 
     /// The innermost scope containing `offset`.
     pub fn scope_at(&self, offset: usize) -> ScopeId {
+        if !self.index.built {
+            return self.scope_at_linear(offset);
+        }
+        // Scopes are created in pre-order, so they are sorted by start and a
+        // parent contains its children: the innermost scope containing the
+        // offset is the last one starting at or before it, or an ancestor.
+        let after = self.scopes.partition_point(|s| s.range.start <= offset);
+        let mut current = after.checked_sub(1).map(|i| ScopeId(i as u32));
+        while let Some(s) = current {
+            let range = &self.scope(s).range;
+            if range.start <= offset && offset < range.end {
+                return s;
+            }
+            current = self.scope(s).parent;
+        }
+        ScopeId(0)
+    }
+
+    fn scope_at_linear(&self, offset: usize) -> ScopeId {
         // scopes are created in pre-order, so the last one containing the offset is innermost
         let mut best = ScopeId(0);
         for (i, s) in self.scopes.iter().enumerate() {
@@ -163,6 +202,9 @@ impl ScopeTree {
 
     /// The function scope whose node has exactly this range.
     pub fn function_scope(&self, node: &TextRange) -> Option<ScopeId> {
+        if self.index.built {
+            return self.index.functions.get(&(node.start, node.end)).copied();
+        }
         self.scopes
             .iter()
             .position(|s| s.kind == ScopeKind::Function && s.range == *node)
@@ -173,22 +215,33 @@ impl ScopeTree {
     pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<BindingId> {
         let mut current = Some(scope);
         while let Some(s) = current {
-            if let Some(i) = self.bindings.iter().position(|b| b.scope == s && b.name == name) {
+            if self.index.built {
+                if let Some(&id) = self.index.names.get(s.0 as usize).and_then(|m| m.get(name)) {
+                    return Some(id);
+                }
+            } else if let Some(i) = self.bindings.iter().position(|b| b.scope == s && b.name == name) {
                 return Some(BindingId(i as u32));
             }
-            current = self.scope(s).parent;
+            current = self.scopes.get(s.0 as usize).and_then(|s| s.parent);
         }
         None
     }
 
-    /// The binding declared by the identifier at `range`.
+    /// The binding declared by the identifier at `range` (for a redeclaration
+    /// such as a second `var x`, the binding it merges into; for an implicit
+    /// global, its first assignment's identifier).
     pub fn binding_declared_at(&self, range: &TextRange) -> Option<BindingId> {
+        if self.index.built {
+            return self.index.by_decl.get(&(range.start, range.end)).copied();
+        }
         self.bindings.iter().position(|b| b.decl == *range).map(|i| BindingId(i as u32))
     }
 }
 
 /// Builds the scope tree of a parsed file.
+///
+/// Never panics, whatever the input (ERROR nodes are walked into), and uses
+/// no recursion: nesting depth is bounded by memory, not by the stack.
 pub fn analyze(tree: &Tree, text: &str) -> ScopeTree {
-    let _ = (tree, text);
-    unimplemented!("scope analysis: being written in the scope worktree")
+    build::build(tree, text)
 }

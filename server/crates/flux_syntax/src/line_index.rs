@@ -31,7 +31,10 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts, len: text.len() }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
     }
 
     /// 0-based line of a byte offset (clamped to the text).
@@ -59,11 +62,17 @@ impl LineIndex {
             end -= 1;
         }
         let column: usize = text[start..end].chars().map(char::len_utf16).sum();
-        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 
     pub fn range(&self, text: &str, range: &TextRange) -> (LineCol, LineCol) {
-        (self.line_col(text, range.start), self.line_col(text, range.end))
+        (
+            self.line_col(text, range.start),
+            self.line_col(text, range.end),
+        )
     }
 
     /// The text of a 0-based line without its line break.

@@ -86,6 +86,7 @@ pub(crate) fn paper() -> FileAnalysis {
                 callbacks: vec![Callback::Fluxion(FluxionId(1))],
                 origin: Origin::Catalog("express: Application.get".into()),
                 event: None,
+                label: None,
                 one_shot: false,
             },
             RupturePoint {
@@ -97,6 +98,7 @@ pub(crate) fn paper() -> FileAnalysis {
                 callbacks: vec![Callback::Fluxion(FluxionId(2))],
                 origin: Origin::Catalog("fs: readFile".into()),
                 event: None,
+                label: None,
                 one_shot: false,
             },
         ],
@@ -137,6 +139,7 @@ pub(crate) fn paper() -> FileAnalysis {
             related: vec![],
         }],
         syntax_errors: vec![],
+        suppressions: vec![],
     }
 }
 

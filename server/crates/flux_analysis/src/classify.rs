@@ -1,0 +1,738 @@
+//! Scope analysis of the paper's §3.2 over the pipeline: every binding used
+//! by more than one fluxion is scope, stream or share; the rules read the
+//! result and say which state blocks replication.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use flux_syntax::{Node, TextRange};
+
+use crate::model::{Code, StreamKind, VariableClass};
+use crate::pipeline::{FlxIx, Pipeline};
+use crate::program::{text_of, unparen, FileIx, Program};
+use crate::scope::{BindingId, BindingKind};
+
+/// One access of a binding from one fluxion.
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub range: TextRange,
+    /// The whole writing expression (assignment, update, mutating call).
+    pub write_range: TextRange,
+    pub fluxion: FlxIx,
+    pub write: bool,
+    pub mutation: bool,
+    pub via: Vec<(FileIx, TextRange)>,
+}
+
+impl Use {
+    fn writes(&self) -> bool {
+        self.write || self.mutation
+    }
+}
+
+pub struct Classified {
+    pub file: FileIx,
+    pub name: String,
+    pub decl: TextRange,
+    pub class: VariableClass,
+    pub persistent: bool,
+    pub owner: FlxIx,
+    pub uses: Vec<Use>,
+    pub group: Option<String>,
+    /// Fluxions keeping it in their context.
+    pub context_of: Vec<FlxIx>,
+    /// (downstream fluxion) the binding is streamed to, from `owner`.
+    pub streamed_to: Vec<FlxIx>,
+}
+
+/// A finding before conversion to the model: file-local byte ranges.
+pub struct RawFinding {
+    pub file: FileIx,
+    pub code: Code,
+    pub message: String,
+    pub range: TextRange,
+    pub binding: Option<(String, TextRange)>,
+    pub fluxion: FlxIx,
+    /// (file, range, message)
+    pub related: Vec<(FileIx, TextRange, String)>,
+}
+
+pub struct Outcome {
+    pub variables: Vec<Classified>,
+    pub findings: Vec<RawFinding>,
+}
+
+pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
+    let mut out = Outcome {
+        variables: Vec::new(),
+        findings: Vec::new(),
+    };
+    let mut reach_cache: HashMap<FlxIx, HashMap<FlxIx, bool>> = HashMap::new();
+    let mut reach = |f: FlxIx| -> HashMap<FlxIx, bool> {
+        reach_cache
+            .entry(f)
+            .or_insert_with(|| pipeline.reach(f))
+            .clone()
+    };
+
+    for (file, facts) in program.files.iter().enumerate() {
+        // Accesses per binding, with the fluxions they run in.
+        let mut uses: BTreeMap<BindingId, Vec<Use>> = BTreeMap::new();
+        for r in &facts.scopes.references {
+            let Some(b) = r.binding else { continue };
+            if r.declaration {
+                continue;
+            }
+            let write = r.write;
+            let mutation = r.mutation.is_some();
+            let write_node = write_expression(
+                facts.node_at(&r.range),
+                r.mutation.as_ref().map(|(_, m)| m.clone()),
+            );
+            let mut offset = r.range.start;
+            // `x = x + await f()` writes after the await although `x` comes first.
+            if write || mutation {
+                if let Some(n) = write_node {
+                    if let Some(aw) = last_await_in(n) {
+                        offset = aw;
+                    }
+                }
+            }
+            let func = facts.function_at(r.range.start);
+            let unit = crate::pipeline::unit_of(program, file, func, offset);
+            let write_range = write_node.map_or(r.range.clone(), |n| n.byte_range());
+            for (f, via) in pipeline.owners.get(&unit).into_iter().flatten() {
+                uses.entry(b).or_default().push(Use {
+                    range: r.range.clone(),
+                    write_range: write_range.clone(),
+                    fluxion: *f,
+                    write,
+                    mutation,
+                    via: via.clone(),
+                });
+            }
+        }
+
+        for (b, uses) in uses {
+            let binding = facts.scopes.binding(b);
+            if binding.kind == BindingKind::ImplicitGlobal && binding.name.is_empty() {
+                continue;
+            }
+            let decl_func = facts.function_at(binding.decl.start);
+            let decl_func = match binding.kind {
+                // a function's own name and parameters belong to the function
+                BindingKind::Param { .. } | BindingKind::FunctionName => {
+                    facts.function_at(binding.decl.start)
+                }
+                _ => decl_func,
+            };
+            let decl_unit =
+                crate::pipeline::unit_of(program, file, decl_func, binding.declarator.start);
+            let declaring: BTreeSet<FlxIx> = pipeline
+                .owners
+                .get(&decl_unit)
+                .into_iter()
+                .flatten()
+                .map(|(f, _)| *f)
+                .collect();
+            let Some(&owner) = declaring.iter().next() else {
+                continue;
+            };
+            let accessors: BTreeSet<FlxIx> = uses.iter().map(|u| u.fluxion).collect();
+            if accessors.iter().all(|f| declaring.contains(f)) {
+                continue; // local to the fluxion(s) that declare it
+            }
+            // Relation of each accessor to the declaring fluxions.
+            let reaches: Vec<HashMap<FlxIx, bool>> = declaring.iter().map(|d| reach(*d)).collect();
+            let mut post_chain: BTreeSet<FlxIx> = BTreeSet::new();
+            let mut events: BTreeSet<FlxIx> = BTreeSet::new();
+            for &x in accessors.iter().filter(|x| !declaring.contains(x)) {
+                let via: Option<bool> = reaches
+                    .iter()
+                    .filter_map(|r| r.get(&x).copied())
+                    .reduce(|a, b| a && b);
+                match via {
+                    Some(false) => post_chain.insert(x),
+                    Some(true) => events.insert(x),
+                    None if pipeline.per_event[x]
+                        && !declaring.iter().any(|d| pipeline.per_event[*d]) =>
+                    {
+                        events.insert(x)
+                    }
+                    None => post_chain.insert(x),
+                };
+            }
+            let startup_declared = declaring.iter().all(|d| !pipeline.per_event[*d]);
+            let writers: BTreeSet<FlxIx> = events
+                .iter()
+                .copied()
+                .filter(|x| uses.iter().any(|u| u.fluxion == *x && u.writes()))
+                .collect();
+            let readers: BTreeSet<FlxIx> = events.difference(&writers).copied().collect();
+
+            let mut group = None;
+            let mut context_of = Vec::new();
+            let class = if events.is_empty() {
+                VariableClass::Stream
+            } else if writers.is_empty() {
+                context_of.extend(readers.iter().copied());
+                VariableClass::Scope
+            } else if writers.len() == 1 && {
+                let w = *writers.iter().next().unwrap();
+                let from_w = reach(w);
+                readers.iter().all(|r| from_w.get(r) == Some(&false))
+            } {
+                context_of.extend(writers.iter().copied());
+                VariableClass::Scope
+            } else {
+                group = Some(format!("grp_{}", binding.name));
+                context_of.extend(events.iter().copied());
+                VariableClass::Share
+            };
+            let name = binding.name.clone();
+            let decl_msg = format!("`{name}` is declared here");
+
+            // blocks-replication / process-local-cache
+            if startup_declared && !events.is_empty() {
+                let mut blocking: Vec<&Use> = Vec::new();
+                let mut caching: Vec<&Use> = Vec::new();
+                let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+                for u in uses
+                    .iter()
+                    .filter(|u| u.writes() && events.contains(&u.fluxion))
+                {
+                    if !seen.insert((u.write_range.start, u.write_range.end)) {
+                        continue;
+                    }
+                    if is_guarded(program, file, u, &name) {
+                        caching.push(u);
+                    } else {
+                        blocking.push(u);
+                    }
+                }
+                let start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
+                    // from the declaring fluxion, else from any file's main (cross-file registration)
+                    let mains = (0..pipeline.fluxions.len())
+                        .filter(|m| pipeline.fluxions[*m].unit.func.is_none());
+                    let path = declaring.iter().copied().chain(mains).find_map(|d| {
+                        path_edges(pipeline, d, f)
+                            .filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream()))
+                    })?;
+                    let e = path.iter().find(|e| pipeline.edges[**e].is_stream())?;
+                    let r = &pipeline.ruptures[pipeline.edges[*e].rupture];
+                    Some((r.file, r.callee_range.clone(), r.callee.clone()))
+                };
+                for u in &blocking {
+                    let flx = &pipeline.fluxions[u.fluxion];
+                    let sp = start_point(u.fluxion);
+                    let what = if u.mutation && !u.write {
+                        "mutated"
+                    } else {
+                        "written"
+                    };
+                    let mut message = format!(
+                        "`{name}` outlives one event but is {what} in fluxion `{}`",
+                        flx.name
+                    );
+                    if let Some((_, _, callee)) = &sp {
+                        message.push_str(&format!(", downstream of start point `{callee}`"));
+                    }
+                    message.push_str(": each replica would keep its own copy");
+                    let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
+                    if let Some((f, r, callee)) = sp {
+                        related.push((
+                            f,
+                            r,
+                            format!(
+                                "start rupture point `{callee}`: its listener runs once per event"
+                            ),
+                        ));
+                    }
+                    related.extend(via_notes(&u.via));
+                    for other in blocking.iter().filter(|o| o.write_range != u.write_range) {
+                        related.push((
+                            file,
+                            other.write_range.clone(),
+                            format!("`{name}` is also written here"),
+                        ));
+                    }
+                    out.findings.push(RawFinding {
+                        file,
+                        code: Code::BlocksReplication,
+                        message,
+                        range: u.write_range.clone(),
+                        binding: Some((name.clone(), binding.decl.clone())),
+                        fluxion: u.fluxion,
+                        related,
+                    });
+                }
+                if blocking.is_empty() {
+                    if let Some(u) = caching.first() {
+                        let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
+                        related.extend(caching.iter().skip(1).map(|o| {
+                            (
+                                file,
+                                o.write_range.clone(),
+                                format!("`{name}` is also filled here"),
+                            )
+                        }));
+                        out.findings.push(RawFinding {
+                            file,
+                            code: Code::ProcessLocalCache,
+                            message: format!(
+                                "`{name}` is filled once per process (initialisation or memoisation) in fluxion `{}`: each replica keeps its own copy, which is usually intended",
+                                pipeline.fluxions[u.fluxion].name
+                            ),
+                            range: u.write_range.clone(),
+                            binding: Some((name.clone(), binding.decl.clone())),
+                            fluxion: u.fluxion,
+                            related,
+                        });
+                    }
+                }
+            }
+
+            // lost-update: read before a post rupture point, written after it, in one chain.
+            if !events.is_empty() {
+                let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
+                for w in uses
+                    .iter()
+                    .filter(|u| u.writes() && events.contains(&u.fluxion))
+                {
+                    if reported.contains(&(w.write_range.start, w.write_range.end))
+                        || is_guarded(program, file, w, &name)
+                    {
+                        continue;
+                    }
+                    let read = uses.iter().find(|r| {
+                        !r.writes()
+                            && r.fluxion != w.fluxion
+                            && events.contains(&r.fluxion)
+                            && reach(r.fluxion).get(&w.fluxion) == Some(&false)
+                    });
+                    if let Some(r) = read {
+                        reported.insert((w.write_range.start, w.write_range.end));
+                        let mut related = vec![(
+                            file,
+                            r.range.clone(),
+                            format!("`{name}` is read here, before the asynchronous step"),
+                        )];
+                        if let Some(path) = path_edges(pipeline, r.fluxion, w.fluxion) {
+                            if let Some(e) = path.first() {
+                                let rp = &pipeline.ruptures[pipeline.edges[*e].rupture];
+                                related.push((
+                                    rp.file,
+                                    rp.range.clone(),
+                                    format!(
+                                        "post rupture point `{}`: other events run here",
+                                        rp.callee
+                                    ),
+                                ));
+                            }
+                        }
+                        related.push((file, binding.decl.clone(), decl_msg.clone()));
+                        out.findings.push(RawFinding {
+                            file,
+                            code: Code::LostUpdate,
+                            message: format!(
+                                "`{name}` is read in fluxion `{}` and written here, in `{}`, after an asynchronous step: concurrent events can overwrite each other's update",
+                                pipeline.fluxions[r.fluxion].name, pipeline.fluxions[w.fluxion].name
+                            ),
+                            range: w.write_range.clone(),
+                            binding: Some((name.clone(), binding.decl.clone())),
+                            fluxion: w.fluxion,
+                            related,
+                        });
+                    }
+                }
+            }
+
+            // shared-state (a value filled once per process forces nothing in practice)
+            let only_caching = uses
+                .iter()
+                .filter(|u| u.writes() && events.contains(&u.fluxion))
+                .all(|u| is_guarded(program, file, u, &name));
+            if class == VariableClass::Share && !only_caching {
+                let members: Vec<String> = events
+                    .iter()
+                    .map(|f| format!("`{}`", pipeline.fluxions[*f].name))
+                    .collect();
+                let mut related: Vec<(FileIx, TextRange, String)> = Vec::new();
+                for f in &events {
+                    let of_f = || uses.iter().filter(|u| u.fluxion == *f);
+                    if let Some(u) = of_f().find(|u| u.writes()).or_else(|| of_f().next()) {
+                        let verb = if u.writes() { "written" } else { "read" };
+                        related.push((
+                            file,
+                            u.range.clone(),
+                            format!("{verb} in `{}`", pipeline.fluxions[*f].name),
+                        ));
+                    }
+                }
+                out.findings.push(RawFinding {
+                    file,
+                    code: Code::SharedState,
+                    message: format!(
+                        "`{name}` is shared by fluxions {}: they must run in one group ({})",
+                        members.join(", "),
+                        group.as_deref().unwrap_or_default()
+                    ),
+                    range: binding.decl.clone(),
+                    binding: Some((name.clone(), binding.decl.clone())),
+                    fluxion: owner,
+                    related,
+                });
+            }
+
+            // upstream-mutation: a per-event object mutated by a continuation.
+            if !startup_declared {
+                let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+                // After an `await` the function keeps its own frame: only a
+                // callback boundary makes the object travel with a message.
+                let across_callback = |f: FlxIx| pipeline.fluxions[f].unit.func != decl_unit.func;
+                for u in uses.iter().filter(|u| {
+                    u.mutation
+                        && !u.write
+                        && post_chain.contains(&u.fluxion)
+                        && across_callback(u.fluxion)
+                }) {
+                    if !seen.insert((u.write_range.start, u.write_range.end)) {
+                        continue;
+                    }
+                    out.findings.push(RawFinding {
+                        file,
+                        code: Code::UpstreamMutation,
+                        message: format!(
+                            "`{name}` comes from upstream fluxion `{}` and is mutated here, in `{}`: the change has to travel back with the message",
+                            pipeline.fluxions[owner].name, pipeline.fluxions[u.fluxion].name
+                        ),
+                        range: u.write_range.clone(),
+                        binding: Some((name.clone(), binding.decl.clone())),
+                        fluxion: u.fluxion,
+                        related: vec![(file, binding.decl.clone(), decl_msg.clone())],
+                    });
+                }
+            }
+
+            out.variables.push(Classified {
+                file,
+                name,
+                decl: binding.decl.clone(),
+                class,
+                persistent: !events.is_empty(),
+                owner,
+                uses,
+                group,
+                context_of,
+                streamed_to: post_chain.into_iter().collect(),
+            });
+        }
+    }
+
+    // unresolved-callback
+    for r in &pipeline.ruptures {
+        for (target, _) in &r.callbacks {
+            if let crate::pipeline::CallbackTarget::Unresolved { range, text } = target {
+                let owner = pipeline
+                    .owners
+                    .get(&r.unit)
+                    .and_then(|o| o.first())
+                    .map_or(0, |(f, _)| *f);
+                let kind = if r.kind == StreamKind::Start {
+                    "start"
+                } else {
+                    "post"
+                };
+                out.findings.push(RawFinding {
+                    file: r.file,
+                    code: Code::UnresolvedCallback,
+                    message: format!(
+                        "the callback `{text}` of {kind} point `{}` is not statically known: the state it uses is not analysed",
+                        r.callee
+                    ),
+                    range: range.clone(),
+                    binding: None,
+                    fluxion: owner,
+                    related: vec![(r.file, r.callee_range.clone(), format!("{kind} rupture point `{}`", r.callee))],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn via_notes(via: &[(FileIx, TextRange)]) -> Vec<(FileIx, TextRange, String)> {
+    via.iter()
+        .map(|(f, r)| (*f, r.clone(), "reached through this call".to_string()))
+        .collect()
+}
+
+/// Edges of a shortest path between two fluxions.
+pub fn path_edges(pipeline: &Pipeline, from: FlxIx, to: FlxIx) -> Option<Vec<usize>> {
+    if from == to {
+        return Some(Vec::new());
+    }
+    let mut prev: HashMap<FlxIx, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(f) = queue.pop_front() {
+        for (i, e) in pipeline
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.from == f)
+        {
+            if e.to == from || prev.contains_key(&e.to) {
+                continue;
+            }
+            prev.insert(e.to, i);
+            if e.to == to {
+                let mut path = vec![i];
+                let mut cur = e.from;
+                while cur != from {
+                    let pe = prev[&cur];
+                    path.push(pe);
+                    cur = pipeline.edges[pe].from;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(e.to);
+        }
+    }
+    None
+}
+
+/// The expression that writes: the mutation's range, else the assignment or
+/// update expression around the identifier.
+fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) -> Option<Node<'t>> {
+    let ident = ident?;
+    if let Some(m) = mutation {
+        let mut n = ident;
+        while let Some(p) = n.parent() {
+            n = p;
+            if n.byte_range() == m {
+                return Some(n);
+            }
+            if n.start_byte() < m.start || n.end_byte() > m.end {
+                break;
+            }
+        }
+        return None;
+    }
+    let mut n = ident;
+    for _ in 0..3 {
+        let p = n.parent()?;
+        match p.kind() {
+            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
+                return Some(p)
+            }
+            "parenthesized_expression"
+            | "array_pattern"
+            | "object_pattern"
+            | "pair_pattern"
+            | "shorthand_property_identifier_pattern" => n = p,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The end of the last `await` inside a write expression (not in nested functions).
+fn last_await_in(node: Node<'_>) -> Option<usize> {
+    let mut stack = vec![node];
+    let mut last = None;
+    while let Some(n) = stack.pop() {
+        if n.kind() == "await_expression" {
+            last = last.max(Some(n.end_byte()));
+        }
+        if matches!(
+            n.kind(),
+            "function_expression" | "arrow_function" | "function_declaration"
+        ) {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    last
+}
+
+/// The identifier a member/call chain is rooted at (`a` of `a.b[c].d()`).
+fn root_name<'a>(text: &'a str, node: Node<'_>) -> Option<&'a str> {
+    let mut n = unparen(node);
+    loop {
+        match n.kind() {
+            "identifier" => return Some(text_of(text, n)),
+            "member_expression" | "subscript_expression" => {
+                n = unparen(n.child_by_field_name("object")?)
+            }
+            "call_expression" => n = unparen(n.child_by_field_name("function")?),
+            _ => return None,
+        }
+    }
+}
+
+/// Does `cond` test that `name` (or something in it) is not there yet?
+/// `!x`, `!x.has(k)`, `!x[k]`, `x == null`, `x === undefined`,
+/// `typeof x === 'undefined'`, `!(k in x)`.
+fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
+    let cond = unparen(cond);
+    match cond.kind() {
+        "unary_expression" => {
+            let op = cond.child_by_field_name("operator").map(|o| o.kind());
+            let arg = cond.child_by_field_name("argument");
+            match (op, arg) {
+                (Some("!"), Some(a)) => {
+                    let a = unparen(a);
+                    if a.kind() == "binary_expression"
+                        && a.child_by_field_name("operator").map(|o| o.kind()) == Some("in")
+                    {
+                        return a
+                            .child_by_field_name("right")
+                            .and_then(|r| root_name(text, r))
+                            == Some(name);
+                    }
+                    root_name(text, a) == Some(name)
+                }
+                _ => false,
+            }
+        }
+        "binary_expression" => {
+            let op = cond.child_by_field_name("operator").map(|o| o.kind());
+            let (Some(l), Some(r)) = (
+                cond.child_by_field_name("left"),
+                cond.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            match op {
+                Some("||" | "&&") => tests_absence(text, l, name) || tests_absence(text, r, name),
+                Some("==" | "===") => {
+                    let nullish = |n: Node<'_>| {
+                        matches!(
+                            text_of(text, n),
+                            "null" | "undefined" | "'undefined'" | "\"undefined\""
+                        )
+                    };
+                    let rooted = |n: Node<'_>| {
+                        root_name(text, n) == Some(name)
+                            || (n.kind() == "unary_expression"
+                                && n.child_by_field_name("argument")
+                                    .and_then(|a| root_name(text, a))
+                                    == Some(name))
+                    };
+                    (rooted(l) && nullish(r)) || (rooted(r) && nullish(l))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Is a write a once-only initialisation or a get-or-compute memoisation?
+fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool {
+    let facts = &program.files[file];
+    let text = facts.text;
+    let Some(write) = facts.node_at(&u.write_range) else {
+        return false;
+    };
+    let write = {
+        let mut w = write;
+        while let Some(p) = w.parent() {
+            if p.byte_range() == u.write_range && p.kind() != "expression_statement" {
+                w = p;
+            } else {
+                break;
+            }
+        }
+        w
+    };
+    // x ||= v, x ??= v
+    if write.kind() == "augmented_assignment_expression" {
+        let op = write
+            .child_by_field_name("operator")
+            .map(|o| text_of(text, o));
+        if matches!(op, Some("||=" | "??=")) {
+            return true;
+        }
+    }
+    // x = x || v ; cache[k] = cache[k] || v
+    if write.kind() == "assignment_expression" {
+        if let (Some(l), Some(r)) = (
+            write.child_by_field_name("left"),
+            write.child_by_field_name("right"),
+        ) {
+            let r = unparen(r);
+            if r.kind() == "binary_expression"
+                && matches!(
+                    r.child_by_field_name("operator").map(|o| o.kind()),
+                    Some("||" | "??")
+                )
+                && r.child_by_field_name("left").map(|x| text_of(text, x)) == Some(text_of(text, l))
+            {
+                return true;
+            }
+        }
+    }
+    // Walk up to the function boundary looking for a guard.
+    let mut child = write;
+    let mut node = write.parent();
+    while let Some(n) = node {
+        match n.kind() {
+            "function_expression"
+            | "arrow_function"
+            | "function_declaration"
+            | "method_definition" => return false,
+            "if_statement" => {
+                let in_consequence = n
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| c.id() == child.id());
+                if in_consequence
+                    && n.child_by_field_name("condition")
+                        .is_some_and(|c| tests_absence(text, c, name))
+                {
+                    return true;
+                }
+            }
+            "binary_expression" => {
+                // return cache[k] || (cache[k] = compute())
+                let op = n.child_by_field_name("operator").map(|o| o.kind());
+                if matches!(op, Some("||" | "??"))
+                    && n.child_by_field_name("right")
+                        .is_some_and(|r| r.id() == child.id())
+                    && n.child_by_field_name("left")
+                        .and_then(|l| root_name(text, l))
+                        == Some(name)
+                {
+                    return true;
+                }
+            }
+            "statement_block" | "program" => {
+                // an earlier `if (x) return …;` / `if (x.has(k)) return x.get(k);` in the same block
+                let mut c = n.walk();
+                for s in n.named_children(&mut c) {
+                    if s.start_byte() >= child.start_byte() {
+                        break;
+                    }
+                    if s.kind() == "if_statement" {
+                        let cond = s.child_by_field_name("condition").map(unparen);
+                        let cons = s.child_by_field_name("consequence");
+                        let returns = cons.is_some_and(|c| {
+                            c.kind() == "return_statement"
+                                || (c.kind() == "statement_block"
+                                    && c.named_child(0)
+                                        .is_some_and(|f| f.kind() == "return_statement"))
+                        });
+                        if returns && cond.and_then(|c| root_name(text, c)) == Some(name) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        child = n;
+        node = n.parent();
+    }
+    false
+}

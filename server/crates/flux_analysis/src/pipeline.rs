@@ -1,0 +1,617 @@
+//! Rupture points, fluxions and the call graph of one run.
+//!
+//! Code is attributed to *units*: the module body of a file, or a segment of
+//! a function (segment 0 from its start, segment k after its k-th `await`).
+//! A unit that is the callback of a rupture point, or that follows an
+//! `await`, is a fluxion. Other units (helpers) run inside whichever fluxions
+//! call them: the call graph says which, and with what call path.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use flux_syntax::{Node, TextRange};
+
+use crate::catalog::{CallbackArg, CallbackPosition, Function, Kind};
+use crate::model::{Origin, StreamKind};
+use crate::program::{
+    self, arguments, callee, first_param_name, string_value, text_of, FileIx, FnIx, Program, Value,
+};
+
+/// A unit of code: the module body (`func: None`) or a function segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Unit {
+    pub file: FileIx,
+    pub func: Option<FnIx>,
+    pub segment: usize,
+}
+
+pub type FlxIx = usize;
+
+/// Call sites, outermost first, by which a fluxion reaches a unit.
+pub type CallPath = Vec<(FileIx, TextRange)>;
+
+#[derive(Clone, Debug)]
+pub enum CallbackTarget {
+    Unit(Unit),
+    Unresolved { range: TextRange, text: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct Rupture {
+    pub file: FileIx,
+    pub kind: StreamKind,
+    pub range: TextRange,
+    pub callee_range: TextRange,
+    pub callee: String,
+    pub unit: Unit,
+    pub callbacks: Vec<(CallbackTarget, TextRange)>,
+    pub origin: Origin,
+    pub event: Option<String>,
+    pub label: Option<String>,
+    pub one_shot: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub from: FlxIx,
+    pub to: FlxIx,
+    pub kind: StreamKind,
+    pub one_shot: bool,
+    pub rupture: usize,
+}
+
+impl Edge {
+    /// A start edge that opens an unbounded stream of events.
+    pub fn is_stream(&self) -> bool {
+        self.kind == StreamKind::Start && !self.one_shot
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Flx {
+    pub unit: Unit,
+    pub name: String,
+    pub kind: crate::model::FluxionKind,
+}
+
+/// One call of a unit into a function: the call graph.
+#[derive(Clone, Debug)]
+struct Call {
+    to: Unit,
+    site: TextRange,
+}
+
+pub struct Pipeline {
+    pub ruptures: Vec<Rupture>,
+    pub fluxions: Vec<Flx>,
+    pub unit_fluxion: HashMap<Unit, FlxIx>,
+    pub edges: Vec<Edge>,
+    /// For each unit, the fluxions it runs in, each with the call path
+    /// (call sites, outermost first) by which the fluxion reaches it.
+    pub owners: HashMap<Unit, Vec<(FlxIx, CallPath)>>,
+    /// Fluxions that run per event (downstream of a non-one-shot start stream).
+    pub per_event: Vec<bool>,
+}
+
+impl Pipeline {
+    pub fn build(program: &Program<'_>) -> Pipeline {
+        let mut p = Pipeline {
+            ruptures: Vec::new(),
+            fluxions: Vec::new(),
+            unit_fluxion: HashMap::new(),
+            edges: Vec::new(),
+            owners: HashMap::new(),
+            per_event: Vec::new(),
+        };
+        // 1. Main fluxions.
+        for file in 0..program.files.len() {
+            p.add_fluxion(
+                Unit {
+                    file,
+                    func: None,
+                    segment: 0,
+                },
+                "main".into(),
+                crate::model::FluxionKind::Main,
+            );
+        }
+        // 2. Rupture points of calls, and callback fluxions.
+        let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::new();
+        for (file, facts) in program.files.iter().enumerate() {
+            for &(call, func) in &facts.calls {
+                let unit = unit_of(program, file, func, call.start_byte());
+                if let Some(r) = detect(program, file, call, unit) {
+                    for (target, _) in &r.callbacks {
+                        if let CallbackTarget::Unit(u) = target {
+                            let kind = if r.kind == StreamKind::Start {
+                                crate::model::FluxionKind::Listener
+                            } else {
+                                crate::model::FluxionKind::Continuation
+                            };
+                            let name = program.files[u.file].function_label(u.func.unwrap());
+                            p.add_fluxion(*u, name, kind);
+                        }
+                    }
+                    p.ruptures.push(r);
+                } else {
+                    // Ordinary call: a local function callee runs inside this
+                    // unit, and so do function arguments (synchronous callbacks
+                    // such as `forEach`).
+                    if let Some(c) = callee(call) {
+                        if let Value::Func { file: ff, node } = program.eval(file, c, 16) {
+                            if let Some(fx) = program.files[ff].function_of(node) {
+                                unit_calls.entry(unit).or_default().push(Call {
+                                    to: Unit {
+                                        file: ff,
+                                        func: Some(fx),
+                                        segment: 0,
+                                    },
+                                    site: call.byte_range(),
+                                });
+                            }
+                        }
+                    }
+                    for arg in arguments(call) {
+                        if let Some(fx) = program.files[file].function_of(program::unparen(arg)) {
+                            unit_calls.entry(unit).or_default().push(Call {
+                                to: Unit {
+                                    file,
+                                    func: Some(fx),
+                                    segment: 0,
+                                },
+                                site: call.byte_range(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // 3. After-await fluxions and their await rupture points.
+        for (file, facts) in program.files.iter().enumerate() {
+            for (fx, func) in facts.functions.iter().enumerate() {
+                let base = facts.function_label(fx);
+                for (k, aw) in func.awaits.iter().enumerate() {
+                    let unit = Unit {
+                        file,
+                        func: Some(fx),
+                        segment: k + 1,
+                    };
+                    let name = format!("{base}@await{}", facts.line(aw.start_byte()));
+                    p.add_fluxion(unit, name, crate::model::FluxionKind::AfterAwait);
+                    p.ruptures.push(Rupture {
+                        file,
+                        kind: StreamKind::Post,
+                        range: aw.byte_range(),
+                        callee_range: aw.start_byte()..aw.start_byte() + 5,
+                        callee: "await".into(),
+                        unit: Unit {
+                            file,
+                            func: Some(fx),
+                            segment: k,
+                        },
+                        callbacks: vec![(CallbackTarget::Unit(unit), aw.byte_range())],
+                        origin: Origin::Await,
+                        event: None,
+                        label: None,
+                        one_shot: false,
+                    });
+                }
+            }
+            // top-level await: main continues as itself (module evaluation is one-shot)
+        }
+        // 4. Owners: which fluxions run each unit, through the call graph.
+        for f in 0..p.fluxions.len() {
+            let start = p.fluxions[f].unit;
+            let mut seen: HashSet<Unit> = HashSet::new();
+            let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> = VecDeque::new();
+            queue.push_back((start, Vec::new()));
+            seen.insert(start);
+            while let Some((u, path)) = queue.pop_front() {
+                p.owners.entry(u).or_default().push((f, path.clone()));
+                for c in unit_calls.get(&u).into_iter().flatten() {
+                    if seen.insert(c.to) {
+                        let mut next = path.clone();
+                        next.push((u.file, c.site.clone()));
+                        queue.push_back((c.to, next));
+                    }
+                }
+                if seen.len() > 4096 {
+                    break; // bound pathological call graphs
+                }
+            }
+        }
+        // Units no fluxion reaches (exported entry functions, code registered
+        // from outside the run) run once, as start-up code of their file.
+        let mut unreached: Vec<Unit> = Vec::new();
+        for (file, facts) in program.files.iter().enumerate() {
+            for (fx, func) in facts.functions.iter().enumerate() {
+                for seg in 0..=func.awaits.len() {
+                    let u = Unit {
+                        file,
+                        func: Some(fx),
+                        segment: seg,
+                    };
+                    if !p.owners.contains_key(&u) {
+                        unreached.push(u);
+                    }
+                }
+            }
+        }
+        for u in unreached {
+            let main = p.unit_fluxion[&Unit {
+                file: u.file,
+                func: None,
+                segment: 0,
+            }];
+            p.owners.entry(u).or_default().push((main, Vec::new()));
+            // and what it calls
+            let mut seen: HashSet<Unit> = HashSet::from([u]);
+            let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> =
+                VecDeque::from([(u, Vec::new())]);
+            while let Some((cu, path)) = queue.pop_front() {
+                for c in unit_calls.get(&cu).into_iter().flatten() {
+                    if seen.insert(c.to) && !p.owners.contains_key(&c.to) {
+                        let mut next = path.clone();
+                        next.push((cu.file, c.site.clone()));
+                        p.owners.entry(c.to).or_default().push((main, next.clone()));
+                        queue.push_back((c.to, next));
+                    }
+                }
+            }
+        }
+        // 5. Streams between fluxions.
+        for (ri, r) in p.ruptures.iter().enumerate() {
+            let froms: Vec<FlxIx> = p
+                .owners
+                .get(&r.unit)
+                .map(|o| o.iter().map(|(f, _)| *f).collect())
+                .unwrap_or_default();
+            for (target, _) in &r.callbacks {
+                let CallbackTarget::Unit(u) = target else {
+                    continue;
+                };
+                let to = p.unit_fluxion[u];
+                for &from in &froms {
+                    if !p
+                        .edges
+                        .iter()
+                        .any(|e| e.from == from && e.to == to && e.rupture == ri)
+                    {
+                        p.edges.push(Edge {
+                            from,
+                            to,
+                            kind: r.kind,
+                            one_shot: r.one_shot,
+                            rupture: ri,
+                        });
+                    }
+                }
+            }
+        }
+        // 6. Per-event fluxions: reached through a start stream.
+        p.per_event = vec![false; p.fluxions.len()];
+        let mut queue: VecDeque<FlxIx> = p
+            .edges
+            .iter()
+            .filter(|e| e.is_stream())
+            .map(|e| e.to)
+            .collect();
+        while let Some(f) = queue.pop_front() {
+            if p.per_event[f] {
+                continue;
+            }
+            p.per_event[f] = true;
+            queue.extend(p.edges.iter().filter(|e| e.from == f).map(|e| e.to));
+        }
+        p
+    }
+
+    fn add_fluxion(&mut self, unit: Unit, name: String, kind: crate::model::FluxionKind) -> FlxIx {
+        if let Some(&f) = self.unit_fluxion.get(&unit) {
+            return f;
+        }
+        let f = self.fluxions.len();
+        self.fluxions.push(Flx { unit, name, kind });
+        self.unit_fluxion.insert(unit, f);
+        f
+    }
+
+    /// Fluxions reachable from `from`: `(fluxion, through a stream?)`, where
+    /// "through a stream" means the path needs a non-one-shot start edge.
+    /// Post-only reachability is preferred when both exist.
+    pub fn reach(&self, from: FlxIx) -> HashMap<FlxIx, bool> {
+        let mut out: HashMap<FlxIx, bool> = HashMap::new();
+        let mut queue = VecDeque::from([(from, false)]);
+        while let Some((f, via_stream)) = queue.pop_front() {
+            match out.get(&f) {
+                Some(&prev) if !prev || via_stream => continue,
+                _ => {}
+            }
+            out.insert(f, via_stream);
+            for e in self.edges.iter().filter(|e| e.from == f) {
+                queue.push_back((e.to, via_stream || e.is_stream()));
+            }
+        }
+        out
+    }
+}
+
+/// The unit that contains `offset` in function `func` of `file`.
+pub fn unit_of(program: &Program<'_>, file: FileIx, func: Option<FnIx>, offset: usize) -> Unit {
+    let Some(fx) = func else {
+        return Unit {
+            file,
+            func: None,
+            segment: 0,
+        };
+    };
+    let awaits = &program.files[file].functions[fx].awaits;
+    let segment = awaits.iter().take_while(|a| a.end_byte() <= offset).count();
+    Unit {
+        file,
+        func: Some(fx),
+        segment,
+    }
+}
+
+/// Is this call a rupture point? Resolution order: promise methods, the
+/// user's callee entries, the callee's catalog type, receiver heuristics and
+/// built-in callee entries (for unknown receivers), then the error-first
+/// inference.
+fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -> Option<Rupture> {
+    let facts = &program.files[file];
+    let text = facts.text;
+    let callee_node = callee(call)?;
+    let callee_text = program::callee_display(text, callee_node);
+    let is_new = call.kind() == "new_expression";
+    let args = arguments(call);
+    let catalog = program.catalog;
+
+    let mut found: Option<(Function, Origin)> = None;
+    let member = (callee_node.kind() == "member_expression")
+        .then(|| {
+            (
+                callee_node.child_by_field_name("object"),
+                callee_node.child_by_field_name("property"),
+            )
+        })
+        .and_then(|(o, p)| Some((o?, text_of(text, p?).to_string())));
+
+    if let Some((_, method)) = &member {
+        if !is_new && matches!(method.as_str(), "then" | "catch" | "finally") {
+            let f = Function {
+                kind: Some(Kind::Post),
+                callback: CallbackArg::Named(CallbackPosition::All),
+                ..Function::default()
+            };
+            found = Some((f, Origin::Promise(method.clone())));
+        }
+    }
+    if found.is_none() {
+        if let Some((entry, true)) = catalog.callee(&callee_text) {
+            found = Some((entry.function.clone(), Origin::Config(entry.callee.clone())));
+        }
+    }
+    let value = program.eval(file, callee_node, 16);
+    if found.is_none() {
+        let spec = match &value {
+            Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
+            Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
+            Value::Method { ty, name } if !is_new => catalog
+                .method(ty, name)
+                .map(|f| (f, format!("{ty}.{name}"))),
+            _ => None,
+        };
+        if let Some((f, entry)) = spec {
+            if f.kind.is_some() {
+                let origin = match entry.strip_prefix("flux.json:") {
+                    Some(e) => Origin::Config(e.to_string()),
+                    None => Origin::Catalog(entry),
+                };
+                found = Some((f.clone(), origin));
+            }
+        }
+    }
+    if found.is_none() && value == Value::Unknown && !is_new {
+        if let Some((object, method)) = &member {
+            let receiver = program.eval(file, *object, 16);
+            if receiver == Value::Unknown {
+                let assumed = (object.kind() == "identifier")
+                    .then(|| catalog.assumed_receiver(text_of(text, *object)))
+                    .flatten();
+                if let Some(ty) = assumed {
+                    if let Some(f) = catalog.method(ty, method).filter(|f| f.kind.is_some()) {
+                        found = Some((
+                            f.clone(),
+                            Origin::Catalog(format!(
+                                "{ty}.{method} (assumed for `{}`)",
+                                text_of(text, *object)
+                            )),
+                        ));
+                    }
+                }
+                if found.is_none() {
+                    if let Some((entry, false)) = catalog.callee(&callee_text) {
+                        found = Some((
+                            entry.function.clone(),
+                            Origin::Catalog(format!("*.{}", entry.callee)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if found.is_none() && !value.is_known() && !is_new {
+        // Error-first callback of an unknown callee.
+        let inferred = args.iter().rev().find(|a| {
+            let a = program::unparen(**a);
+            facts.function_of(a).is_some()
+                && matches!(
+                    first_param_name(text, a).as_deref(),
+                    Some("err" | "error" | "e" | "er")
+                )
+        });
+        if let Some(arg) = inferred {
+            let f = Function {
+                kind: Some(Kind::Post),
+                callback: CallbackArg::Index(
+                    args.iter().position(|a| a.id() == arg.id()).unwrap_or(0) as i32,
+                ),
+                ..Function::default()
+            };
+            found = Some((f, Origin::Inferred));
+        }
+    }
+    let (spec, origin) = found?;
+    let kind: StreamKind = spec.kind?.into();
+    let event = spec
+        .event
+        .and_then(|i| args.get(i))
+        .and_then(|a| string_value(text, *a));
+    let one_shot = spec.one_shot
+        || event
+            .as_ref()
+            .is_some_and(|e| spec.one_shot_events.iter().any(|o| o == e));
+    // Promise and inferred callbacks that are not functions of the run (`.catch(next)`)
+    // are not worth a hint: only catalog and configuration entries promise a callback.
+    // Only listeners matter enough to report: a post point's last argument is
+    // as often a promise-style option (`connect(url)`) as an unknown callback.
+    let report_unknown =
+        matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
+    let callbacks = callbacks(program, file, &spec.callback, &args, report_unknown);
+    if callbacks.is_empty() {
+        return None;
+    }
+    Some(Rupture {
+        file,
+        kind,
+        range: call.byte_range(),
+        callee_range: callee_node.byte_range(),
+        callee: callee_text,
+        unit,
+        callbacks,
+        origin,
+        event,
+        label: args.iter().find_map(|a| string_value(text, *a)),
+        one_shot,
+    })
+}
+
+/// The callbacks a rupture-point call hands its stream to.
+fn callbacks<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    spec: &CallbackArg,
+    args: &[Node<'t>],
+    report: bool,
+) -> Vec<(CallbackTarget, TextRange)> {
+    let mut out = Vec::new();
+    let as_target = |arg: Node<'t>, report_unknown: bool| -> Option<(CallbackTarget, TextRange)> {
+        let report_unknown = report_unknown && report;
+        let inner = program::unparen(arg);
+        // Middleware made by a catalog function (`express.static('public')`) is library code.
+        if inner.kind() == "call_expression"
+            && callee(inner).is_some_and(|c| {
+                matches!(
+                    program.eval(file, c, 16),
+                    Value::Type(_) | Value::Method { .. }
+                )
+            })
+        {
+            return None;
+        }
+        match program.eval(file, arg, 16) {
+            Value::Func { file: ff, node } => {
+                let fx = program.files[ff].function_of(node)?;
+                Some((
+                    CallbackTarget::Unit(Unit {
+                        file: ff,
+                        func: Some(fx),
+                        segment: 0,
+                    }),
+                    arg.byte_range(),
+                ))
+            }
+            Value::Unknown
+                if report_unknown
+                    && matches!(
+                        program::unparen(arg).kind(),
+                        "identifier"
+                            | "member_expression"
+                            | "call_expression"
+                            | "subscript_expression"
+                    ) =>
+            {
+                Some((
+                    CallbackTarget::Unresolved {
+                        range: arg.byte_range(),
+                        text: text_of(program.files[file].text, arg).to_string(),
+                    },
+                    arg.byte_range(),
+                ))
+            }
+            _ => None,
+        }
+    };
+    match spec {
+        CallbackArg::Properties { properties } => {
+            for arg in args {
+                let obj = program::unparen(*arg);
+                if obj.kind() != "object" {
+                    continue;
+                }
+                let value = Value::Object { file, node: obj };
+                for p in properties {
+                    // dotted paths reach nested options (`{ options: { handler } }`)
+                    let held = p
+                        .split('.')
+                        .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
+                    if let Value::Func { file: ff, node } = held {
+                        if let Some(fx) = program.files[ff].function_of(node) {
+                            out.push((
+                                CallbackTarget::Unit(Unit {
+                                    file: ff,
+                                    func: Some(fx),
+                                    segment: 0,
+                                }),
+                                node.byte_range(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        CallbackArg::Named(CallbackPosition::All) => {
+            for arg in args {
+                let arg = program::unparen(*arg);
+                if arg.kind() == "array" {
+                    let mut c = arg.walk();
+                    let items: Vec<Node<'t>> = arg.named_children(&mut c).collect();
+                    out.extend(items.into_iter().filter_map(|i| as_target(i, true)));
+                } else {
+                    out.extend(as_target(arg, true));
+                }
+            }
+        }
+        CallbackArg::Named(CallbackPosition::First) => {
+            if let Some(t) = args.iter().find_map(|a| as_target(*a, false)) {
+                out.push(t);
+            } else if let Some(a) = args.first() {
+                out.extend(as_target(*a, true));
+            }
+        }
+        CallbackArg::Index(i) => {
+            let idx = if *i < 0 { args.len() as i32 + i } else { *i };
+            if let Some(a) = usize::try_from(idx).ok().and_then(|i| args.get(i)) {
+                out.extend(as_target(*a, true));
+            }
+        }
+        CallbackArg::Named(CallbackPosition::Last) | CallbackArg::Unset => {
+            if let Some(t) = args.iter().rev().find_map(|a| as_target(*a, false)) {
+                out.push(t);
+            } else if let Some(a) = args.last() {
+                out.extend(as_target(*a, true));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,862 @@
+//! The facts of the files of one run, and the evaluation of expressions to
+//! abstract values through bindings: the first half of rupture-point detection.
+//!
+//! A value is what the analysis knows an expression holds: a catalog type
+//! (`express.Application`), a catalog method not yet called, a function of one
+//! of the run's files, an object literal, or a local module's exports.
+
+use std::collections::HashMap;
+
+use flux_syntax::{Node, TextRange, Tree};
+
+use crate::catalog::Catalog;
+use crate::scope::{self, BindingKind, PathStep, ScopeTree};
+use crate::SourceFile;
+
+/// Index of a file in the run.
+pub type FileIx = usize;
+/// Index of a function in [`FileFacts::functions`].
+pub type FnIx = usize;
+
+/// How deep expression evaluation may follow bindings, calls and members.
+const EVAL_DEPTH: u32 = 24;
+
+pub struct Function<'t> {
+    pub node: Node<'t>,
+    /// Declared name, else the variable/property it is assigned to.
+    pub name: Option<String>,
+    /// Return expressions of its own body (an arrow's expression body too).
+    pub returns: Vec<Node<'t>>,
+    /// `await`s of its own body (not of nested functions), in source order.
+    pub awaits: Vec<Node<'t>>,
+    /// Calls and `new`s of its own body.
+    pub calls: Vec<Node<'t>>,
+}
+
+pub struct FileFacts<'t> {
+    pub path: &'t str,
+    pub text: &'t str,
+    pub root: Node<'t>,
+    pub scopes: ScopeTree,
+    pub functions: Vec<Function<'t>>,
+    fn_by_id: HashMap<usize, FnIx>,
+    fn_by_range: HashMap<(usize, usize), FnIx>,
+    /// Calls, `new`s and `await`s of the module body (outside any function).
+    pub top_calls: Vec<Node<'t>>,
+    pub top_awaits: Vec<Node<'t>>,
+    /// Every call and `new`, in source order, with the function it is in.
+    pub calls: Vec<(Node<'t>, Option<FnIx>)>,
+    ref_by_start: HashMap<usize, usize>,
+    /// `module.exports = e`
+    pub module_exports: Option<Node<'t>>,
+    /// `exports.x = e`, `module.exports.x = e`, `export …`
+    pub exports: HashMap<String, Node<'t>>,
+    /// Comments, for suppressions.
+    pub comments: Vec<Node<'t>>,
+}
+
+fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function"
+            | "generator_function_declaration"
+    )
+}
+
+pub fn text_of<'a>(text: &'a str, node: Node<'_>) -> &'a str {
+    text.get(node.byte_range()).unwrap_or("")
+}
+
+/// The string value of a string literal or a template without substitutions.
+pub fn string_value(text: &str, node: Node<'_>) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let t = text_of(text, node);
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+        "template_string" if node.named_child_count() == 0 || !has_substitution(node) => {
+            let t = text_of(text, node);
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn has_substitution(node: Node<'_>) -> bool {
+    let mut c = node.walk();
+    let found = node
+        .named_children(&mut c)
+        .any(|n| n.kind() == "template_substitution");
+    found
+}
+
+/// A short display of a callee: `app.route(…).get` for a long chain.
+pub fn callee_display(text: &str, node: Node<'_>) -> String {
+    let node = unparen(node);
+    match node.kind() {
+        "identifier" | "this" | "super" => text_of(text, node).to_string(),
+        "member_expression" => {
+            let object = node
+                .child_by_field_name("object")
+                .map_or("…".into(), |o| callee_display(text, o));
+            let property = node
+                .child_by_field_name("property")
+                .map_or("", |p| text_of(text, p));
+            format!("{object}.{property}")
+        }
+        "call_expression" => {
+            let f = node
+                .child_by_field_name("function")
+                .map_or("…".into(), |f| callee_display(text, f));
+            format!("{f}(…)")
+        }
+        "new_expression" => {
+            let f = node
+                .child_by_field_name("constructor")
+                .map_or("…".into(), |f| callee_display(text, f));
+            format!("new {f}(…)")
+        }
+        _ => {
+            let t = text_of(text, node);
+            if t.len() <= 24 && !t.contains('\n') {
+                t.to_string()
+            } else {
+                "…".into()
+            }
+        }
+    }
+}
+
+/// Skips parentheses.
+pub fn unparen(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The arguments of a call or `new`, without comments.
+pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut c = args.walk();
+    args.named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect()
+}
+
+/// The callee of a call or `new`.
+pub fn callee(call: Node<'_>) -> Option<Node<'_>> {
+    call.child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
+}
+
+/// Name of the first parameter of a function node.
+pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
+    if let Some(p) = func.child_by_field_name("parameter") {
+        return Some(text_of(text, p).to_string());
+    }
+    let params = func.child_by_field_name("parameters")?;
+    let mut c = params.walk();
+    let first = params
+        .named_children(&mut c)
+        .find(|n| n.kind() != "comment")?;
+    let ident = match first.kind() {
+        "identifier" => first,
+        "assignment_pattern" => first.child_by_field_name("left")?,
+        _ => return None,
+    };
+    Some(text_of(text, ident).to_string())
+}
+
+impl<'t> FileFacts<'t> {
+    pub fn collect(file: &SourceFile<'t>, tree: &'t Tree) -> FileFacts<'t> {
+        let root = tree.root_node();
+        let mut facts = FileFacts {
+            path: file.path,
+            text: file.text,
+            root,
+            scopes: scope::analyze(tree, file.text),
+            functions: Vec::new(),
+            fn_by_id: HashMap::new(),
+            fn_by_range: HashMap::new(),
+            top_calls: Vec::new(),
+            top_awaits: Vec::new(),
+            calls: Vec::new(),
+            ref_by_start: HashMap::new(),
+            module_exports: None,
+            exports: HashMap::new(),
+            comments: Vec::new(),
+        };
+        for (i, r) in facts.scopes.references.iter().enumerate() {
+            facts.ref_by_start.insert(r.range.start, i);
+        }
+        facts.walk();
+        facts
+    }
+
+    /// One iterative pre-order walk collecting functions, calls, awaits,
+    /// returns, exports and comments.
+    fn walk(&mut self) {
+        let text = self.text;
+        // (node, enclosing function)
+        let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
+        while let Some((node, mut current)) = stack.pop() {
+            let kind = node.kind();
+            if is_function(kind) {
+                let ix = self.functions.len();
+                self.functions.push(Function {
+                    node,
+                    name: function_name(text, node),
+                    returns: Vec::new(),
+                    awaits: Vec::new(),
+                    calls: Vec::new(),
+                });
+                self.fn_by_id.insert(node.id(), ix);
+                self.fn_by_range
+                    .insert((node.start_byte(), node.end_byte()), ix);
+                if kind == "arrow_function" {
+                    if let Some(body) = node.child_by_field_name("body") {
+                        if body.kind() != "statement_block" {
+                            self.functions[ix].returns.push(body);
+                        }
+                    }
+                }
+                current = Some(ix);
+            }
+            match kind {
+                "comment" => self.comments.push(node),
+                "call_expression" | "new_expression" => {
+                    self.calls.push((node, current));
+                    match current {
+                        Some(f) => self.functions[f].calls.push(node),
+                        None => self.top_calls.push(node),
+                    }
+                }
+                "await_expression" => match current {
+                    Some(f) => self.functions[f].awaits.push(node),
+                    None => self.top_awaits.push(node),
+                },
+                "return_statement" => {
+                    if let (Some(f), Some(e)) = (current, node.named_child(0)) {
+                        self.functions[f].returns.push(e);
+                    }
+                }
+                "assignment_expression" => self.collect_cjs_export(node),
+                "export_statement" => self.collect_esm_export(node),
+                _ => {}
+            }
+            let mut c = node.walk();
+            let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
+            for child in children.into_iter().rev() {
+                stack.push((child, current));
+            }
+        }
+    }
+
+    fn collect_cjs_export(&mut self, node: Node<'t>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let left_text = text_of(self.text, left);
+        if left_text == "module.exports" {
+            self.module_exports = Some(right);
+        } else if let Some(name) = left_text
+            .strip_prefix("module.exports.")
+            .or_else(|| left_text.strip_prefix("exports."))
+        {
+            if !name.contains(['.', '[']) {
+                self.exports.insert(name.to_string(), right);
+            }
+        }
+    }
+
+    fn collect_esm_export(&mut self, node: Node<'t>) {
+        if node.child_by_field_name("source").is_some() {
+            return; // re-export from another module
+        }
+        let is_default = {
+            let mut c = node.walk();
+            let found = node.children(&mut c).any(|n| n.kind() == "default");
+            found
+        };
+        if let Some(value) = node.child_by_field_name("value") {
+            self.exports.insert("default".into(), value);
+        }
+        if let Some(decl) = node.child_by_field_name("declaration") {
+            match decl.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut c = decl.walk();
+                    for d in decl.named_children(&mut c) {
+                        if let (Some(name), Some(value)) = (
+                            d.child_by_field_name("name"),
+                            d.child_by_field_name("value"),
+                        ) {
+                            if name.kind() == "identifier" {
+                                self.exports.insert(text_of(self.text, name).into(), value);
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    if is_default {
+                        self.exports.insert("default".into(), decl);
+                    }
+                    if let Some(name) = decl.child_by_field_name("name") {
+                        self.exports.insert(text_of(self.text, name).into(), decl);
+                    }
+                }
+            }
+        }
+        // export { a as b }
+        let mut c = node.walk();
+        for clause in node
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "export_clause")
+        {
+            let mut c2 = clause.walk();
+            for spec in clause.named_children(&mut c2) {
+                let (Some(name), alias) = (
+                    spec.child_by_field_name("name"),
+                    spec.child_by_field_name("alias"),
+                ) else {
+                    continue;
+                };
+                let exported = text_of(self.text, alias.unwrap_or(name)).to_string();
+                self.exports.insert(exported, name);
+            }
+        }
+    }
+
+    pub fn function_of(&self, node: Node<'_>) -> Option<FnIx> {
+        self.fn_by_id.get(&node.id()).copied()
+    }
+
+    pub fn function_by_range(&self, range: &TextRange) -> Option<FnIx> {
+        self.fn_by_range.get(&(range.start, range.end)).copied()
+    }
+
+    /// The innermost function containing `offset` (None: module body).
+    pub fn function_at(&self, offset: usize) -> Option<FnIx> {
+        let scope = self.scopes.scope_at(offset);
+        let mut s = Some(scope);
+        while let Some(id) = s {
+            let sc = self.scopes.scope(id);
+            if let Some(f) = self.function_by_range(&sc.range) {
+                return Some(f);
+            }
+            s = sc.parent;
+        }
+        None
+    }
+
+    pub fn reference_at(&self, offset: usize) -> Option<&scope::Reference> {
+        self.ref_by_start
+            .get(&offset)
+            .map(|&i| &self.scopes.references[i])
+    }
+
+    pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
+        self.root.descendant_for_byte_range(range.start, range.end)
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.text.as_bytes()[..offset.min(self.text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// A function's display name: its name, else `anonymous@LINE`.
+    pub fn function_label(&self, f: FnIx) -> String {
+        let func = &self.functions[f];
+        match &func.name {
+            Some(n) => n.clone(),
+            None => format!("anonymous@{}", self.line(func.node.start_byte())),
+        }
+    }
+}
+
+/// Name of a function node: its own name, the variable or property it is
+/// assigned to, or the method name.
+fn function_name(text: &str, node: Node<'_>) -> Option<String> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(text_of(text, name).to_string());
+    }
+    let parent = node.parent()?;
+    let name_node = match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name"),
+        "pair" => parent.child_by_field_name("key"),
+        "assignment_expression" => parent.child_by_field_name("left").map(|l| {
+            if l.kind() == "member_expression" {
+                l.child_by_field_name("property").unwrap_or(l)
+            } else {
+                l
+            }
+        }),
+        _ => None,
+    }?;
+    matches!(name_node.kind(), "identifier" | "property_identifier")
+        .then(|| text_of(text, name_node).to_string())
+}
+
+/// What the analysis knows an expression holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value<'t> {
+    Unknown,
+    /// A value of a catalog type.
+    Type(String),
+    /// A catalog method taken off a value but not called yet.
+    Method {
+        ty: String,
+        name: String,
+    },
+    Func {
+        file: FileIx,
+        node: Node<'t>,
+    },
+    Object {
+        file: FileIx,
+        node: Node<'t>,
+    },
+    /// The exports object of a file of the run.
+    Exports(FileIx),
+    /// The `require` function.
+    Require,
+}
+
+impl Value<'_> {
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Value::Unknown)
+    }
+}
+
+/// The files of a run and the catalog: what expression evaluation needs.
+pub struct Program<'t> {
+    pub files: Vec<FileFacts<'t>>,
+    pub catalog: &'t Catalog,
+}
+
+impl<'t> Program<'t> {
+    /// Resolves a module specifier from `from` to a file of the run or a catalog type.
+    pub fn module(&self, from: FileIx, specifier: &str) -> Value<'t> {
+        if specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/')
+        {
+            return match self.local_file(from, specifier) {
+                Some(f) => match self.files[f].module_exports {
+                    Some(e) => self.eval(f, e, EVAL_DEPTH - 1),
+                    None => Value::Exports(f),
+                },
+                None => Value::Unknown,
+            };
+        }
+        match self.catalog.module(specifier) {
+            Some(t) => Value::Type(t.to_string()),
+            None => Value::Unknown,
+        }
+    }
+
+    /// The file of the run a relative specifier names, trying the usual extensions.
+    pub fn local_file(&self, from: FileIx, specifier: &str) -> Option<FileIx> {
+        let base = self.files[from].path;
+        let dir = match base.rfind(['/', '\\']) {
+            Some(i) => &base[..i],
+            None => "",
+        };
+        let joined = normalize(&if specifier.starts_with('/') || dir.is_empty() {
+            specifier.to_string()
+        } else {
+            format!("{dir}/{specifier}")
+        });
+        let candidates = [
+            "",
+            ".js",
+            ".mjs",
+            ".cjs",
+            ".jsx",
+            "/index.js",
+            "/index.mjs",
+            "/index.cjs",
+        ];
+        candidates.iter().find_map(|ext| {
+            let want = format!("{joined}{ext}");
+            self.files.iter().position(|f| normalize(f.path) == want)
+        })
+    }
+
+    pub fn eval(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        let facts = &self.files[file];
+        let text = facts.text;
+        let node = unparen(node);
+        match node.kind() {
+            "identifier" => self.eval_identifier(file, node, depth),
+            k if is_function(k) => Value::Func { file, node },
+            "object" => Value::Object { file, node },
+            "await_expression" => match node.named_child(0) {
+                Some(e) => self.eval(file, e, depth - 1),
+                None => Value::Unknown,
+            },
+            "assignment_expression" => match node.child_by_field_name("right") {
+                Some(r) => self.eval(file, r, depth - 1),
+                None => Value::Unknown,
+            },
+            "sequence_expression" => {
+                let mut c = node.walk();
+                let last = node.named_children(&mut c).last();
+                last.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
+            }
+            "binary_expression" => {
+                let op = node.child_by_field_name("operator").map(|o| o.kind());
+                if matches!(op, Some("||" | "??" | "&&")) {
+                    let left = node.child_by_field_name("left");
+                    let right = node.child_by_field_name("right");
+                    let l = left.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1));
+                    if op != Some("&&") && l.is_known() {
+                        return l;
+                    }
+                    right.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
+                } else {
+                    Value::Unknown
+                }
+            }
+            "ternary_expression" => {
+                let a = node.child_by_field_name("consequence");
+                let v = a.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1));
+                if v.is_known() {
+                    return v;
+                }
+                let b = node.child_by_field_name("alternative");
+                b.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
+            }
+            "member_expression" => {
+                let (Some(object), Some(property)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("property"),
+                ) else {
+                    return Value::Unknown;
+                };
+                let obj = self.eval(file, object, depth - 1);
+                self.member(&obj, text_of(text, property), depth - 1)
+            }
+            "subscript_expression" => {
+                let (Some(object), Some(index)) = (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("index"),
+                ) else {
+                    return Value::Unknown;
+                };
+                match string_value(text, index) {
+                    Some(key) => {
+                        let obj = self.eval(file, object, depth - 1);
+                        self.member(&obj, &key, depth - 1)
+                    }
+                    None => Value::Unknown,
+                }
+            }
+            "call_expression" => self.eval_call(file, node, depth),
+            "new_expression" => {
+                let Some(ctor) = callee(node) else {
+                    return Value::Unknown;
+                };
+                match self.eval(file, ctor, depth - 1) {
+                    Value::Type(t) => self
+                        .catalog
+                        .construct(&t)
+                        .and_then(|f| f.returns.clone())
+                        .map_or(Value::Unknown, Value::Type),
+                    _ => Value::Unknown,
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn eval_call(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
+        let text = self.files[file].text;
+        let Some(f) = callee(node) else {
+            return Value::Unknown;
+        };
+        let target = self.eval(file, f, depth - 1);
+        match target {
+            Value::Require => {
+                let spec = arguments(node).first().and_then(|a| string_value(text, *a));
+                spec.map_or(Value::Unknown, |s| self.module(file, &s))
+            }
+            Value::Type(t) => self
+                .catalog
+                .call(&t)
+                .and_then(|f| f.returns.clone())
+                .map_or(Value::Unknown, Value::Type),
+            Value::Method { ty, name } => self
+                .catalog
+                .method(&ty, &name)
+                .and_then(|f| f.returns.clone())
+                .map_or(Value::Unknown, Value::Type),
+            Value::Func {
+                file: ff,
+                node: fnode,
+            } => {
+                let facts = &self.files[ff];
+                let Some(fx) = facts.function_of(fnode) else {
+                    return Value::Unknown;
+                };
+                // A factory: the first return that evaluates to something known.
+                facts.functions[fx]
+                    .returns
+                    .iter()
+                    .map(|r| self.eval(ff, *r, depth - 1))
+                    .find(Value::is_known)
+                    .unwrap_or(Value::Unknown)
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Property `name` of a value.
+    pub fn member(&self, obj: &Value<'t>, name: &str, depth: u32) -> Value<'t> {
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        match obj {
+            Value::Type(t) => {
+                if let Some(p) = self.catalog.property(t, name) {
+                    Value::Type(p.to_string())
+                } else if self.catalog.method(t, name).is_some() {
+                    Value::Method {
+                        ty: t.clone(),
+                        name: name.to_string(),
+                    }
+                } else if name == "default" {
+                    obj.clone() // CommonJS interop: the default export is the module object
+                } else {
+                    Value::Unknown
+                }
+            }
+            Value::Exports(f) => match self.files[*f].exports.get(name) {
+                Some(e) => self.eval(*f, *e, depth - 1),
+                None => Value::Unknown,
+            },
+            Value::Object { file, node } => {
+                let text = self.files[*file].text;
+                let mut c = node.walk();
+                for prop in node.named_children(&mut c) {
+                    match prop.kind() {
+                        "pair" => {
+                            let key = prop.child_by_field_name("key");
+                            let key_text = key.map(|k| {
+                                string_value(text, k)
+                                    .unwrap_or_else(|| text_of(text, k).to_string())
+                            });
+                            if key_text.as_deref() == Some(name) {
+                                if let Some(v) = prop.child_by_field_name("value") {
+                                    return self.eval(*file, v, depth - 1);
+                                }
+                            }
+                        }
+                        "shorthand_property_identifier" if text_of(text, prop) == name => {
+                            return self.eval_identifier(*file, prop, depth - 1);
+                        }
+                        "method_definition" => {
+                            let key = prop.child_by_field_name("name");
+                            if key.map(|k| text_of(text, k)) == Some(name) {
+                                return Value::Func {
+                                    file: *file,
+                                    node: prop,
+                                };
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Value::Unknown
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn eval_identifier(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
+        let facts = &self.files[file];
+        let name = text_of(facts.text, node);
+        let binding = facts
+            .reference_at(node.start_byte())
+            .and_then(|r| r.binding)
+            .or_else(|| {
+                // shorthand properties and a few identifier positions have no reference
+                facts
+                    .scopes
+                    .lookup(name, facts.scopes.scope_at(node.start_byte()))
+            });
+        let Some(b) = binding else {
+            return match name {
+                "require" => Value::Require,
+                _ => match self.catalog.global(name) {
+                    Some(t) => Value::Type(t.to_string()),
+                    None => Value::Unknown,
+                },
+            };
+        };
+        self.eval_binding(file, b, depth)
+    }
+
+    pub fn eval_binding(&self, file: FileIx, b: scope::BindingId, depth: u32) -> Value<'t> {
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        let facts = &self.files[file];
+        let binding = facts.scopes.binding(b);
+        match binding.kind {
+            BindingKind::Function => match facts.node_at(&binding.declarator) {
+                Some(n) => {
+                    let n = climb_to(n, &binding.declarator, is_function);
+                    Value::Func { file, node: n }
+                }
+                None => Value::Unknown,
+            },
+            BindingKind::FunctionName => {
+                let n = facts.node_at(&binding.declarator);
+                match n.map(|n| climb_to(n, &binding.declarator, is_function)) {
+                    Some(n) if is_function(n.kind()) => Value::Func { file, node: n },
+                    _ => Value::Unknown,
+                }
+            }
+            BindingKind::Import => {
+                let spec = binding
+                    .init
+                    .as_ref()
+                    .and_then(|r| facts.node_at(r))
+                    .and_then(|n| {
+                        string_value(
+                            facts.text,
+                            climb_to(n, binding.init.as_ref().unwrap(), |k| k == "string"),
+                        )
+                    });
+                let Some(spec) = spec else {
+                    return Value::Unknown;
+                };
+                let module = self.module(file, &spec);
+                self.follow_path(module, &binding.path, depth - 1)
+            }
+            BindingKind::Var
+            | BindingKind::Let
+            | BindingKind::Const
+            | BindingKind::ImplicitGlobal => {
+                let init = match &binding.init {
+                    Some(r) => facts.node_at(r).map(|n| climb_to_expression(n, r)),
+                    None => self.first_assignment(file, b),
+                };
+                let Some(init) = init else {
+                    return Value::Unknown;
+                };
+                let v = self.eval(file, init, depth - 1);
+                self.follow_path(v, &binding.path, depth - 1)
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The right-hand side of the first plain assignment to a binding declared
+    /// without initialiser (`let app; … app = express();`).
+    fn first_assignment(&self, file: FileIx, b: scope::BindingId) -> Option<Node<'t>> {
+        let facts = &self.files[file];
+        facts.scopes.references.iter().find_map(|r| {
+            if r.binding != Some(b) || !r.write || r.declaration {
+                return None;
+            }
+            let ident = facts.node_at(&r.range)?;
+            let parent = ident.parent()?;
+            (parent.kind() == "assignment_expression"
+                && parent.child_by_field_name("left").map(|l| l.id()) == Some(ident.id()))
+            .then(|| parent.child_by_field_name("right"))
+            .flatten()
+        })
+    }
+
+    fn follow_path(&self, mut v: Value<'t>, path: &[PathStep], depth: u32) -> Value<'t> {
+        for step in path {
+            v = match step {
+                PathStep::Property(p) => self.member(&v, p, depth),
+                _ => Value::Unknown,
+            };
+        }
+        v
+    }
+}
+
+/// Climbs from `node` to the outermost ancestor with exactly `range`, or the
+/// first one whose kind satisfies `want`.
+fn climb_to<'t>(mut node: Node<'t>, range: &TextRange, want: impl Fn(&str) -> bool) -> Node<'t> {
+    loop {
+        if want(node.kind()) && node.byte_range() == *range {
+            return node;
+        }
+        match node.parent() {
+            Some(p) if p.start_byte() == range.start && p.end_byte() == range.end => node = p,
+            _ => return node,
+        }
+    }
+}
+
+/// The outermost node with exactly `range` (an expression, not its first token).
+fn climb_to_expression<'t>(node: Node<'t>, range: &TextRange) -> Node<'t> {
+    let mut node = node;
+    while let Some(p) = node.parent() {
+        if p.byte_range() == *range
+            && !matches!(p.kind(), "expression_statement" | "variable_declarator")
+        {
+            node = p;
+        } else {
+            break;
+        }
+    }
+    node
+}
+
+/// Normalises `a/./b/../c` to `a/c` (pure string work: the core never touches the disk).
+pub fn normalize(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}

@@ -1,0 +1,1022 @@
+//! The walk behind [`super::analyze`].
+//!
+//! One iterative pre-order walk (an explicit work stack, never recursion)
+//! creates the scopes, declares every binding in the scope it belongs to (after
+//! hoisting) and records every reference with the scope it appears in. Only
+//! then are references resolved, by a walk of the scope tree that keeps a stack
+//! of bindings per name — so a reference before its `var`/function
+//! declaration resolves like one after it, in linear time.
+
+use std::collections::HashMap;
+
+use flux_syntax::{Node, TextRange, Tree};
+use tree_sitter::TreeCursor;
+
+use super::{
+    Binding, BindingId, BindingKind, Mutation, PathStep, Reference, Scope, ScopeId, ScopeIndex,
+    ScopeKind, ScopeTree, MUTATING_METHODS,
+};
+
+type Span = (usize, usize);
+const NO_PATH: u32 = u32::MAX;
+
+/// What an identifier met by the walk means.
+#[derive(Clone, Copy)]
+enum Ctx {
+    /// An expression: identifiers are reads.
+    Expr,
+    /// A statement block whose scope the parent already made (function, catch,
+    /// static block bodies).
+    Body,
+    /// An assignment target: an identifier is written (and read too for
+    /// `+=`, `++`); a member expression mutates its root object.
+    Target { read: bool, assign: Span, init: Option<Span> },
+    /// The object side of a member chain whose root object is mutated.
+    MutRoot { mutation: Mutation, range: Span },
+    /// A declaration pattern; `path` indexes [`Builder::paths`].
+    Decl { info: u32, path: u32 },
+}
+
+#[derive(Clone, Copy)]
+struct DeclInfo {
+    kind: BindingKind,
+    target: ScopeId,
+    declarator: Span,
+    init: Option<Span>,
+    write: bool,
+}
+
+struct Item<'t> {
+    node: Node<'t>,
+    scope: ScopeId,
+    ctx: Ctx,
+}
+
+struct RefBuild {
+    r: Reference,
+    /// The assigning expression of a write (declarator of an implicit global).
+    assign: Option<Span>,
+    /// `e` of a plain `x = e` (init of an implicit global).
+    init: Option<Span>,
+}
+
+type Kids<'t> = Vec<(Node<'t>, Option<&'t str>)>;
+
+struct Builder<'t> {
+    text: &'t str,
+    scopes: Vec<Scope>,
+    bindings: Vec<Binding>,
+    names: Vec<HashMap<String, BindingId>>,
+    by_decl: HashMap<Span, BindingId>,
+    refs: Vec<RefBuild>,
+    decls: Vec<DeclInfo>,
+    paths: Vec<(u32, PathStep)>,
+    stack: Vec<Item<'t>>,
+    cursor: TreeCursor<'t>,
+    spare: Vec<Kids<'t>>,
+}
+
+fn span(n: Node<'_>) -> Span {
+    (n.start_byte(), n.end_byte())
+}
+
+fn range(s: Span) -> TextRange {
+    s.0..s.1
+}
+
+pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
+    let root = tree.root_node();
+    let mut b = Builder {
+        text,
+        scopes: Vec::new(),
+        bindings: Vec::new(),
+        names: Vec::new(),
+        by_decl: HashMap::new(),
+        refs: Vec::new(),
+        decls: Vec::new(),
+        paths: Vec::new(),
+        stack: Vec::new(),
+        cursor: root.walk(),
+        spare: Vec::new(),
+    };
+    let module = b.new_scope(ScopeKind::Module, (0, text.len().max(root.end_byte())), None);
+    b.stack.push(Item { node: root, scope: module, ctx: Ctx::Body });
+    while let Some(item) = b.stack.pop() {
+        b.visit(item);
+    }
+    b.finish()
+}
+
+impl<'t> Builder<'t> {
+    fn text_of(&self, n: Node<'_>) -> &'t str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn new_scope(&mut self, kind: ScopeKind, r: Span, parent: Option<ScopeId>) -> ScopeId {
+        let id = ScopeId(self.scopes.len() as u32);
+        let var_scope = match (kind, parent) {
+            (ScopeKind::Block, Some(p)) => self.scopes[p.0 as usize].var_scope,
+            _ => id,
+        };
+        self.scopes.push(Scope { kind, range: range(r), parent, var_scope });
+        self.names.push(HashMap::new());
+        id
+    }
+
+    fn var_scope(&self, s: ScopeId) -> ScopeId {
+        self.scopes[s.0 as usize].var_scope
+    }
+
+    /// Children (with their field names), comments left out. Give the vector
+    /// back with [`Builder::recycle`].
+    fn kids(&mut self, node: Node<'t>) -> Kids<'t> {
+        let mut v = self.spare.pop().unwrap_or_default();
+        v.clear();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                let n = self.cursor.node();
+                // comments are extras; so are some ERROR nodes, which are kept
+                if !n.is_extra() || n.is_error() {
+                    v.push((n, self.cursor.field_name()));
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        v
+    }
+
+    fn recycle(&mut self, v: Kids<'t>) {
+        self.spare.push(v);
+    }
+
+    fn push(&mut self, node: Node<'t>, scope: ScopeId, ctx: Ctx) {
+        self.stack.push(Item { node, scope, ctx });
+    }
+
+    /// Pushes the named children in `ctx` so they are visited in source order.
+    fn push_named(&mut self, node: Node<'t>, scope: ScopeId, ctx: Ctx) {
+        let kids = self.kids(node);
+        for &(n, _) in kids.iter().rev() {
+            if n.is_named() {
+                self.push(n, scope, ctx);
+            }
+        }
+        self.recycle(kids);
+    }
+
+    fn extend_path(&mut self, path: u32, step: PathStep) -> u32 {
+        self.paths.push((path, step));
+        (self.paths.len() - 1) as u32
+    }
+
+    fn path_vec(&self, mut path: u32) -> Vec<PathStep> {
+        let mut v = Vec::new();
+        while path != NO_PATH {
+            let (parent, step) = &self.paths[path as usize];
+            v.push(step.clone());
+            path = *parent;
+        }
+        v.reverse();
+        v
+    }
+
+    fn add_decl(&mut self, info: DeclInfo) -> u32 {
+        self.decls.push(info);
+        (self.decls.len() - 1) as u32
+    }
+
+    /// Declares `name` in `target`; a redeclaration (`var x; var x;`, a `var`
+    /// naming a parameter) is the same binding. A function expression's own
+    /// name is shadowed by anything its scope declares.
+    #[allow(clippy::too_many_arguments)]
+    fn declare(
+        &mut self,
+        target: ScopeId,
+        name: &str,
+        kind: BindingKind,
+        decl: Span,
+        declarator: Span,
+        init: Option<Span>,
+        path: Vec<PathStep>,
+    ) -> BindingId {
+        if let Some(&id) = self.names[target.0 as usize].get(name) {
+            if self.bindings[id.0 as usize].kind != BindingKind::FunctionName {
+                self.by_decl.insert(decl, id);
+                return id;
+            }
+        }
+        let id = BindingId(self.bindings.len() as u32);
+        self.bindings.push(Binding {
+            name: name.to_string(),
+            kind,
+            scope: target,
+            decl: range(decl),
+            declarator: range(declarator),
+            init: init.map(range),
+            path,
+        });
+        self.names[target.0 as usize].insert(name.to_string(), id);
+        self.by_decl.insert(decl, id);
+        id
+    }
+
+    /// Declares the identifier `n` and records its declaring reference.
+    #[allow(clippy::too_many_arguments)]
+    fn declare_ident(
+        &mut self,
+        n: Node<'t>,
+        scope: ScopeId,
+        target: ScopeId,
+        kind: BindingKind,
+        declarator: Span,
+        init: Option<Span>,
+        path: Vec<PathStep>,
+        write: bool,
+    ) {
+        if n.is_missing() {
+            return;
+        }
+        let name = self.text_of(n);
+        let id = self.declare(target, name, kind, span(n), declarator, init, path);
+        self.refs.push(RefBuild {
+            r: Reference {
+                name: name.to_string(),
+                range: n.byte_range(),
+                scope,
+                binding: Some(id),
+                declaration: true,
+                read: false,
+                write,
+                mutation: None,
+            },
+            assign: None,
+            init: None,
+        });
+    }
+
+    fn add_ref(
+        &mut self,
+        n: Node<'t>,
+        scope: ScopeId,
+        read: bool,
+        write: bool,
+        mutation: Option<(Mutation, Span)>,
+        assign: Option<Span>,
+        init: Option<Span>,
+    ) {
+        if n.is_missing() {
+            return;
+        }
+        self.refs.push(RefBuild {
+            r: Reference {
+                name: self.text_of(n).to_string(),
+                range: n.byte_range(),
+                scope,
+                binding: None,
+                declaration: false,
+                read,
+                write,
+                mutation: mutation.map(|(m, s)| (m, range(s))),
+            },
+            assign,
+            init,
+        });
+    }
+
+    fn visit(&mut self, item: Item<'t>) {
+        let Item { node, scope, ctx } = item;
+        match ctx {
+            Ctx::Expr => self.visit_expr(node, scope, false),
+            Ctx::Body => self.visit_expr(node, scope, true),
+            Ctx::Target { read, assign, init } => self.visit_target(node, scope, read, assign, init),
+            Ctx::MutRoot { mutation, range } => match node.kind() {
+                "identifier" => self.add_ref(node, scope, true, false, Some((mutation, range)), None, None),
+                "member_expression" | "subscript_expression" => {
+                    let kids = self.kids(node);
+                    for &(k, field) in kids.iter().rev() {
+                        match field {
+                            Some("object") => self.push(k, scope, ctx),
+                            Some("index") => self.push(k, scope, Ctx::Expr),
+                            _ if k.kind() == "ERROR" => self.push(k, scope, Ctx::Expr),
+                            _ => {}
+                        }
+                    }
+                    self.recycle(kids);
+                }
+                "parenthesized_expression" => self.push_named(node, scope, ctx),
+                _ => self.visit_expr(node, scope, false),
+            },
+            Ctx::Decl { info, path } => self.visit_decl(node, scope, info, path),
+        }
+    }
+
+    fn visit_target(&mut self, node: Node<'t>, scope: ScopeId, read: bool, assign: Span, init: Option<Span>) {
+        let ctx = Ctx::Target { read, assign, init };
+        let pattern = Ctx::Target { read: false, assign, init: None };
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                self.add_ref(node, scope, read, true, None, Some(assign), init)
+            }
+            "parenthesized_expression" => self.push_named(node, scope, ctx),
+            "member_expression" | "subscript_expression" => {
+                let mutate = Ctx::MutRoot { mutation: Mutation::PropertyWrite, range: assign };
+                self.visit(Item { node, scope, ctx: mutate });
+            }
+            "object_pattern" | "array_pattern" | "rest_pattern" => self.push_named(node, scope, pattern),
+            "pair_pattern" | "assignment_pattern" | "object_assignment_pattern" => {
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    match field {
+                        Some("value") | Some("left") => self.push(k, scope, pattern),
+                        _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+            }
+            "undefined" => {}
+            _ => self.visit_expr(node, scope, false),
+        }
+    }
+
+    fn visit_decl(&mut self, node: Node<'t>, scope: ScopeId, info_id: u32, path: u32) {
+        let info = self.decls[info_id as usize];
+        let decl = |path| Ctx::Decl { info: info_id, path };
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                let p = self.path_vec(path);
+                self.declare_ident(node, scope, info.target, info.kind, info.declarator, info.init, p, info.write);
+            }
+            "object_pattern" => {
+                let kids = self.kids(node);
+                let mark = self.stack.len();
+                for &(k, _) in kids.iter() {
+                    match k.kind() {
+                        "pair_pattern" => {
+                            let key = k.child_by_field_name("key");
+                            let step = match key {
+                                Some(key) if key.kind() == "computed_property_name" => {
+                                    self.push(key, scope, Ctx::Expr);
+                                    PathStep::Rest
+                                }
+                                Some(key) => PathStep::Property(self.key_name(key)),
+                                None => PathStep::Rest,
+                            };
+                            if let Some(v) = k.child_by_field_name("value") {
+                                let p = self.extend_path(path, step);
+                                self.push(v, scope, decl(p));
+                            }
+                        }
+                        "shorthand_property_identifier_pattern" => {
+                            let p = self.extend_path(path, PathStep::Property(self.text_of(k).to_string()));
+                            self.push(k, scope, decl(p));
+                        }
+                        "object_assignment_pattern" => {
+                            if let Some(left) = k.child_by_field_name("left") {
+                                let p = if left.kind() == "shorthand_property_identifier_pattern" {
+                                    self.extend_path(path, PathStep::Property(self.text_of(left).to_string()))
+                                } else {
+                                    path
+                                };
+                                self.push(left, scope, decl(p));
+                            }
+                            if let Some(right) = k.child_by_field_name("right") {
+                                self.push(right, scope, Ctx::Expr);
+                            }
+                        }
+                        "rest_pattern" => self.push(k, scope, decl(path)),
+                        _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.stack[mark..].reverse();
+                self.recycle(kids);
+            }
+            "array_pattern" => {
+                let kids = self.kids(node);
+                let mark = self.stack.len();
+                let mut index = 0;
+                for &(k, _) in kids.iter() {
+                    match k.kind() {
+                        "," => index += 1,
+                        // `[a, ...r]`: `r` is the rest, not element 1
+                        "rest_pattern" => self.push(k, scope, decl(path)),
+                        "ERROR" => self.push(k, scope, Ctx::Expr),
+                        _ if k.is_named() => {
+                            let p = self.extend_path(path, PathStep::Index(index));
+                            self.push(k, scope, decl(p));
+                        }
+                        _ => {}
+                    }
+                }
+                self.stack[mark..].reverse();
+                self.recycle(kids);
+            }
+            "assignment_pattern" => {
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    match field {
+                        Some("left") => self.push(k, scope, decl(path)),
+                        _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+            }
+            "rest_pattern" => {
+                let p = self.extend_path(path, PathStep::Rest);
+                self.push_named(node, scope, decl(p));
+            }
+            "undefined" => {}
+            _ => self.visit_expr(node, scope, false),
+        }
+    }
+
+    /// The property name of a non-computed key.
+    fn key_name(&self, key: Node<'t>) -> String {
+        let t = self.text_of(key);
+        if key.kind() == "string" && t.len() >= 2 {
+            t.get(1..t.len() - 1).unwrap_or(t).to_string()
+        } else {
+            t.to_string()
+        }
+    }
+
+    /// Declares the parameters of `params` (a `formal_parameters` node) in `f`.
+    fn push_params(&mut self, params: Node<'t>, f: ScopeId) {
+        let kids = self.kids(params);
+        let mark = self.stack.len();
+        let mut index = 0;
+        for &(k, _) in kids.iter() {
+            if !k.is_named() {
+                continue;
+            }
+            if k.kind() == "ERROR" {
+                self.push(k, f, Ctx::Expr);
+                continue;
+            }
+            let mut info = DeclInfo {
+                kind: BindingKind::Param { index },
+                target: f,
+                declarator: span(k),
+                init: None,
+                write: true,
+            };
+            if k.kind() == "assignment_pattern" {
+                let left = k.child_by_field_name("left");
+                let right = k.child_by_field_name("right");
+                info.init = right.map(span);
+                let id = self.add_decl(info);
+                if let Some(left) = left {
+                    self.push(left, f, Ctx::Decl { info: id, path: NO_PATH });
+                }
+                if let Some(right) = right {
+                    self.push(right, f, Ctx::Expr);
+                }
+            } else {
+                let id = self.add_decl(info);
+                self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+            }
+            index += 1;
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    /// A function-like node: its own scope, an optional name, parameters, body.
+    fn visit_function(&mut self, node: Node<'t>, scope: ScopeId, declaration: bool) {
+        let kids = self.kids(node);
+        // the name of a declaration lives outside; computed method names and
+        // decorators are evaluated outside too
+        for &(k, field) in kids.iter() {
+            match field {
+                Some("name") if declaration && k.kind() == "identifier" => {
+                    self.declare_ident(k, scope, scope, BindingKind::Function, span(node), None, vec![], true)
+                }
+                Some("name") if k.kind() == "computed_property_name" => self.push(k, scope, Ctx::Expr),
+                Some("decorator") => self.push(k, scope, Ctx::Expr),
+                _ => {}
+            }
+        }
+        let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
+        let mark = self.stack.len();
+        for &(k, field) in kids.iter() {
+            match field {
+                Some("name") if !declaration && k.kind() == "identifier" => {
+                    self.declare_ident(k, f, f, BindingKind::FunctionName, span(node), None, vec![], true)
+                }
+                Some("parameters") => {
+                    // pushed in reverse below; params go on the stack in order
+                    let m2 = self.stack.len();
+                    self.push_params(k, f);
+                    self.stack[m2..].reverse();
+                }
+                Some("parameter") => {
+                    let id = self.add_decl(DeclInfo {
+                        kind: BindingKind::Param { index: 0 },
+                        target: f,
+                        declarator: span(k),
+                        init: None,
+                        write: true,
+                    });
+                    self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+                }
+                Some("body") => self.push(k, f, if k.kind() == "statement_block" { Ctx::Body } else { Ctx::Expr }),
+                None if k.kind() == "ERROR" => self.push(k, f, Ctx::Expr),
+                _ => {}
+            }
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    fn visit_class(&mut self, node: Node<'t>, scope: ScopeId, declaration: bool) {
+        let kids = self.kids(node);
+        if declaration {
+            if let Some(&(name, _)) = kids.iter().find(|(_, f)| *f == Some("name")) {
+                self.declare_ident(name, scope, scope, BindingKind::Class, span(node), None, vec![], true);
+            }
+        }
+        // The class scope spans the whole class node: the inner name is
+        // visible in the heritage too. Decorators are walked in it so that
+        // parent scopes always contain their children.
+        let c = self.new_scope(ScopeKind::Block, span(node), Some(scope));
+        let mark = self.stack.len();
+        for &(k, field) in kids.iter() {
+            match field {
+                Some("name") if !declaration && k.kind() == "identifier" => {
+                    self.declare_ident(k, c, c, BindingKind::FunctionName, span(node), None, vec![], true)
+                }
+                Some("name") => {}
+                _ if k.is_named() => self.push(k, c, Ctx::Expr),
+                _ => {}
+            }
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    fn visit_class_body(&mut self, node: Node<'t>, scope: ScopeId) {
+        let kids = self.kids(node);
+        let has_fields = kids.iter().any(|(k, _)| k.kind() == "field_definition" && k.child_by_field_name("value").is_some());
+        // Field initialisers run as if in one function per class (the
+        // constructor). The whole body is walked in that scope so that
+        // scope ranges nest; it declares nothing, so lookups are unaffected.
+        let inner = if has_fields { self.new_scope(ScopeKind::Function, span(node), Some(scope)) } else { scope };
+        for &(k, _) in kids.iter().rev() {
+            if k.is_named() {
+                self.push(k, inner, Ctx::Expr);
+            }
+        }
+        self.recycle(kids);
+    }
+
+    fn visit_declaration(&mut self, node: Node<'t>, scope: ScopeId) {
+        let kids = self.kids(node);
+        let kind = match node.kind() {
+            "variable_declaration" => BindingKind::Var,
+            "lexical_declaration" => {
+                match kids.iter().find(|(_, f)| *f == Some("kind")).map(|(k, _)| k.kind()) {
+                    Some("let") => BindingKind::Let,
+                    _ => BindingKind::Const,
+                }
+            }
+            _ => BindingKind::Const, // `using`
+        };
+        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { scope };
+        let mark = self.stack.len();
+        for &(k, _) in kids.iter() {
+            if k.kind() == "variable_declarator" {
+                let name = k.child_by_field_name("name");
+                let value = k.child_by_field_name("value");
+                let id = self.add_decl(DeclInfo {
+                    kind,
+                    target,
+                    declarator: span(k),
+                    init: value.map(span),
+                    write: value.is_some(),
+                });
+                if let Some(name) = name {
+                    self.push(name, scope, Ctx::Decl { info: id, path: NO_PATH });
+                }
+                if let Some(value) = value {
+                    self.push(value, scope, Ctx::Expr);
+                }
+            } else if k.is_named() {
+                self.push(k, scope, Ctx::Expr);
+            }
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    fn visit_for_in(&mut self, node: Node<'t>, scope: ScopeId) {
+        let kids = self.kids(node);
+        let mut kind = None;
+        let mut kind_start = None;
+        for &(k, field) in kids.iter() {
+            if field == Some("kind") {
+                let this = match k.kind() {
+                    "var" => Some(BindingKind::Var),
+                    "let" => Some(BindingKind::Let),
+                    "const" | "using" => Some(BindingKind::Const),
+                    _ => None,
+                };
+                if this.is_some() {
+                    kind = this;
+                    kind_start.get_or_insert(k.start_byte());
+                }
+            }
+        }
+        let of = kids.iter().any(|(k, f)| *f == Some("operator") && k.kind() == "of");
+        let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+        let inner = match kind {
+            Some(BindingKind::Let) | Some(BindingKind::Const) => {
+                self.new_scope(ScopeKind::Block, span(node), Some(scope))
+            }
+            _ => scope,
+        };
+        let mark = self.stack.len();
+        for &(k, field) in kids.iter() {
+            match field {
+                Some("left") => match kind {
+                    Some(kind) => {
+                        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { inner };
+                        // `for (const x of xs)`: x is some element of xs
+                        let (init, path) = match (of, right) {
+                            (true, Some(r)) => (Some(r), self.extend_path(NO_PATH, PathStep::Rest)),
+                            _ => (None, NO_PATH),
+                        };
+                        let id = self.add_decl(DeclInfo {
+                            kind,
+                            target,
+                            declarator: (kind_start.unwrap_or(k.start_byte()), k.end_byte()),
+                            init,
+                            write: true,
+                        });
+                        self.push(k, inner, Ctx::Decl { info: id, path });
+                    }
+                    None => self.push(k, inner, Ctx::Target { read: false, assign: span(node), init: None }),
+                },
+                _ if k.is_named() => self.push(k, inner, Ctx::Expr),
+                _ => {}
+            }
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    fn visit_call(&mut self, node: Node<'t>, scope: ScopeId) {
+        let call = span(node);
+        let kids = self.kids(node);
+        let mark = self.stack.len();
+        let mut object_mutator = false;
+        for &(k, field) in kids.iter() {
+            match field {
+                Some("function") if k.kind() == "member_expression" => {
+                    let object = k.child_by_field_name("object");
+                    let property = k.child_by_field_name("property");
+                    let prop = property.filter(|p| p.kind() == "property_identifier").map(|p| self.text_of(p));
+                    match (object, prop) {
+                        (Some(o), Some(p)) if MUTATING_METHODS.contains(&p) => {
+                            self.push(o, scope, Ctx::MutRoot { mutation: Mutation::MutatingCall, range: call })
+                        }
+                        (Some(o), Some(p))
+                            if o.kind() == "identifier"
+                                && self.text_of(o) == "Object"
+                                && matches!(p, "assign" | "defineProperty" | "defineProperties" | "setPrototypeOf") =>
+                        {
+                            object_mutator = true;
+                            self.push(k, scope, Ctx::Expr);
+                        }
+                        _ => self.push(k, scope, Ctx::Expr),
+                    }
+                }
+                Some("arguments") if object_mutator && k.kind() == "arguments" => {
+                    let args = self.kids(k);
+                    let mut first = true;
+                    for &(a, _) in args.iter() {
+                        if !a.is_named() {
+                            continue;
+                        }
+                        if first && a.kind() != "spread_element" {
+                            self.push(a, scope, Ctx::MutRoot { mutation: Mutation::ObjectMutator, range: call });
+                        } else {
+                            self.push(a, scope, Ctx::Expr);
+                        }
+                        first = false;
+                    }
+                    self.recycle(args);
+                }
+                _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                _ => {}
+            }
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    fn visit_import(&mut self, node: Node<'t>, scope: ScopeId) {
+        let source = node.child_by_field_name("source").map(span);
+        let kids = self.kids(node);
+        for &(clause, _) in kids.iter() {
+            if clause.kind() != "import_clause" {
+                continue;
+            }
+            let parts = self.kids(clause);
+            for &(p, _) in parts.iter() {
+                match p.kind() {
+                    "identifier" => self.declare_ident(
+                        p,
+                        scope,
+                        scope,
+                        BindingKind::Import,
+                        span(p),
+                        source,
+                        vec![PathStep::Property("default".into())],
+                        true,
+                    ),
+                    "namespace_import" => {
+                        if let Some(id) = p.named_child(0).filter(|n| n.kind() == "identifier") {
+                            self.declare_ident(id, scope, scope, BindingKind::Import, span(p), source, vec![], true);
+                        }
+                    }
+                    "named_imports" => {
+                        let specs = self.kids(p);
+                        for &(s, _) in specs.iter() {
+                            if s.kind() != "import_specifier" {
+                                continue;
+                            }
+                            let name = s.child_by_field_name("name");
+                            let alias = s.child_by_field_name("alias");
+                            let local = alias.or(name).filter(|n| n.kind() == "identifier");
+                            if let (Some(name), Some(local)) = (name, local) {
+                                let imported = self.key_name(name);
+                                let path = vec![PathStep::Property(imported)];
+                                self.declare_ident(local, scope, scope, BindingKind::Import, span(s), source, path, true);
+                            }
+                        }
+                        self.recycle(specs);
+                    }
+                    _ => {}
+                }
+            }
+            self.recycle(parts);
+        }
+        self.recycle(kids);
+    }
+
+    fn visit_expr(&mut self, node: Node<'t>, scope: ScopeId, body: bool) {
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => self.add_ref(node, scope, true, false, None, None, None),
+            // no references inside
+            "comment" | "string" | "number" | "regex" | "property_identifier" | "private_property_identifier"
+            | "statement_identifier" | "this" | "super" | "true" | "false" | "null" | "undefined"
+            | "meta_property" | "jsx_namespace_name" | "jsx_text" | "hash_bang_line" | "html_comment"
+            | "namespace_export" | "import_clause" | "import_specifier" | "named_imports" | "namespace_import"
+            | "shorthand_property_identifier_pattern" | "import" => {}
+            "statement_block" if !body => {
+                let s = self.new_scope(ScopeKind::Block, span(node), Some(scope));
+                self.push_named(node, s, Ctx::Expr);
+            }
+            "switch_body" => {
+                let s = self.new_scope(ScopeKind::Block, span(node), Some(scope));
+                self.push_named(node, s, Ctx::Expr);
+            }
+            "variable_declaration" | "lexical_declaration" | "using_declaration" => {
+                self.visit_declaration(node, scope)
+            }
+            "function_declaration" | "generator_function_declaration" => self.visit_function(node, scope, true),
+            "function_expression" | "generator_function" | "function" | "arrow_function" | "method_definition" => {
+                self.visit_function(node, scope, false)
+            }
+            "class_declaration" => self.visit_class(node, scope, true),
+            "class" => self.visit_class(node, scope, false),
+            "class_body" => self.visit_class_body(node, scope),
+            "class_static_block" => {
+                let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    if field == Some("body") {
+                        self.push(k, f, Ctx::Body);
+                    } else if k.is_named() {
+                        self.push(k, f, Ctx::Expr);
+                    }
+                }
+                self.recycle(kids);
+            }
+            "field_definition" => {
+                // property names are not references; computed keys, decorators
+                // and the initialiser are
+                self.push_named(node, scope, Ctx::Expr);
+            }
+            "catch_clause" => {
+                let c = self.new_scope(ScopeKind::Block, span(node), Some(scope));
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    match field {
+                        Some("parameter") => {
+                            let id = self.add_decl(DeclInfo {
+                                kind: BindingKind::CatchParam,
+                                target: c,
+                                declarator: span(k),
+                                init: None,
+                                write: true,
+                            });
+                            self.push(k, c, Ctx::Decl { info: id, path: NO_PATH });
+                        }
+                        Some("body") => self.push(k, c, Ctx::Body),
+                        _ if k.is_named() => self.push(k, c, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+            }
+            "for_statement" => {
+                let lexical = node
+                    .child_by_field_name("initializer")
+                    .is_some_and(|i| matches!(i.kind(), "lexical_declaration" | "using_declaration"));
+                let s = if lexical { self.new_scope(ScopeKind::Block, span(node), Some(scope)) } else { scope };
+                self.push_named(node, s, Ctx::Expr);
+            }
+            "for_in_statement" => self.visit_for_in(node, scope),
+            "assignment_expression" | "augmented_assignment_expression" => {
+                let read = node.kind() == "augmented_assignment_expression";
+                let kids = self.kids(node);
+                let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+                for &(k, field) in kids.iter().rev() {
+                    match field {
+                        Some("left") => {
+                            let init = if read { None } else { right };
+                            self.push(k, scope, Ctx::Target { read, assign: span(node), init })
+                        }
+                        _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+            }
+            "update_expression" => {
+                let target = Ctx::Target { read: true, assign: span(node), init: None };
+                self.push_named(node, scope, target);
+            }
+            "unary_expression" => {
+                let delete = node.child_by_field_name("operator").is_some_and(|o| o.kind() == "delete");
+                let ctx = if delete {
+                    Ctx::MutRoot { mutation: Mutation::Delete, range: span(node) }
+                } else {
+                    Ctx::Expr
+                };
+                self.push_named(node, scope, ctx);
+            }
+            "call_expression" => self.visit_call(node, scope),
+            "import_statement" => self.visit_import(node, scope),
+            "export_statement" => {
+                // `export … from 'm'` names no local binding
+                if node.child_by_field_name("source").is_none() {
+                    self.push_named(node, scope, Ctx::Expr);
+                }
+            }
+            "export_clause" => {
+                let kids = self.kids(node);
+                for &(s, _) in kids.iter().rev() {
+                    if let Some(name) = s.child_by_field_name("name").filter(|n| n.kind() == "identifier") {
+                        self.push(name, scope, Ctx::Expr);
+                    }
+                }
+                self.recycle(kids);
+            }
+            "jsx_opening_element" | "jsx_closing_element" | "jsx_self_closing_element" => {
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    if field == Some("name") && k.kind() == "identifier" {
+                        // `<div>` is an intrinsic element, `<App>` a variable
+                        if !self.text_of(k).starts_with(|c: char| c.is_ascii_lowercase()) {
+                            self.push(k, scope, Ctx::Expr);
+                        }
+                    } else if k.is_named() {
+                        self.push(k, scope, Ctx::Expr);
+                    }
+                }
+                self.recycle(kids);
+            }
+            _ => self.push_named(node, scope, Ctx::Expr),
+        }
+    }
+
+    fn finish(mut self) -> ScopeTree {
+        // references in source order (the walk is nearly so already)
+        self.refs.sort_by_key(|r| r.r.range.start);
+        self.resolve();
+        self.implicit_globals();
+        let mut by_decl = HashMap::with_capacity(self.by_decl.len());
+        for ((s, e), id) in self.by_decl {
+            by_decl.insert((s, e), id);
+        }
+        let mut functions = HashMap::new();
+        for (i, s) in self.scopes.iter().enumerate() {
+            if s.kind == ScopeKind::Function {
+                functions.entry((s.range.start, s.range.end)).or_insert(ScopeId(i as u32));
+            }
+        }
+        ScopeTree {
+            scopes: self.scopes,
+            bindings: self.bindings,
+            references: self.refs.into_iter().map(|r| r.r).collect(),
+            index: ScopeIndex { built: true, names: self.names, by_decl, functions },
+        }
+    }
+
+    /// Resolves every reference by a depth-first walk of the scope tree that
+    /// keeps, per name, the stack of bindings in scope: linear in the number
+    /// of scopes, bindings and references whatever the nesting.
+    fn resolve(&mut self) {
+        let n = self.scopes.len();
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, s) in self.scopes.iter().enumerate() {
+            if let Some(p) = s.parent {
+                children[p.0 as usize].push(i as u32);
+            }
+        }
+        let mut refs_in: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, r) in self.refs.iter().enumerate() {
+            if r.r.binding.is_none() {
+                refs_in[r.r.scope.0 as usize].push(i as u32);
+            }
+        }
+        let mut visible: HashMap<&str, Vec<BindingId>> = HashMap::new();
+        // (scope, entering?)
+        let mut stack = vec![(0u32, true)];
+        while let Some((s, enter)) = stack.pop() {
+            let names = &self.names[s as usize];
+            if enter {
+                for (name, &id) in names {
+                    visible.entry(name.as_str()).or_default().push(id);
+                }
+                for &r in &refs_in[s as usize] {
+                    let r = &mut self.refs[r as usize].r;
+                    r.binding = visible.get(r.name.as_str()).and_then(|v| v.last().copied());
+                }
+                stack.push((s, false));
+                for &c in children[s as usize].iter().rev() {
+                    stack.push((c, true));
+                }
+            } else {
+                for name in names.keys() {
+                    if let Some(v) = visible.get_mut(name.as_str()) {
+                        v.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    /// An assignment to a name declared nowhere makes a global; every other
+    /// unresolved reference to the name (before or after) resolves to it.
+    /// Compound assignments and `++` count too: the name is global state
+    /// either way (declared by another script, or created by this code).
+    fn implicit_globals(&mut self) {
+        let mut first_write: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in self.refs.iter().enumerate() {
+            if r.r.binding.is_none() && r.r.write {
+                first_write.entry(r.r.name.as_str()).or_insert(i);
+            }
+        }
+        if first_write.is_empty() {
+            return;
+        }
+        let first_write: HashMap<String, usize> = first_write.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut made: HashMap<String, BindingId> = HashMap::new();
+        for i in 0..self.refs.len() {
+            if self.refs[i].r.binding.is_some() {
+                continue;
+            }
+            let Some(&w) = first_write.get(self.refs[i].r.name.as_str()) else { continue };
+            let id = match made.get(self.refs[i].r.name.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let first = &self.refs[w];
+                    let id = BindingId(self.bindings.len() as u32);
+                    let decl = first.r.range.clone();
+                    self.bindings.push(Binding {
+                        name: first.r.name.clone(),
+                        kind: BindingKind::ImplicitGlobal,
+                        scope: ScopeId(0),
+                        decl: decl.clone(),
+                        declarator: first.assign.map(range).unwrap_or(decl.clone()),
+                        init: first.init.map(range),
+                        path: vec![],
+                    });
+                    self.names[0].insert(first.r.name.clone(), id);
+                    self.by_decl.insert((decl.start, decl.end), id);
+                    made.insert(first.r.name.clone(), id);
+                    id
+                }
+            };
+            self.refs[i].r.binding = Some(id);
+        }
+    }
+}

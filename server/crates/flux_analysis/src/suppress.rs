@@ -1,0 +1,91 @@
+//! `// flux-ignore-next-line CODE[, CODE]: reason` and
+//! `// flux-ignore-file CODE: reason` comments.
+
+use crate::model::{Finding, TextRange};
+use crate::program::{text_of, FileFacts};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Suppression {
+    /// The comment.
+    pub range: TextRange,
+    /// `true` for `flux-ignore-file`.
+    pub whole_file: bool,
+    /// The codes as written (an unknown code is kept, so it can be reported).
+    pub codes: Vec<String>,
+    pub reason: Option<String>,
+    /// How many findings it suppressed.
+    pub used: usize,
+}
+
+pub(crate) struct Suppressions {
+    list: Vec<(Suppression, usize)>, // with the 1-based line the comment is on
+}
+
+impl Suppressions {
+    pub fn parse(facts: &FileFacts<'_>) -> Suppressions {
+        let mut list = Vec::new();
+        for c in &facts.comments {
+            let raw = text_of(facts.text, *c);
+            let body = raw
+                .trim_start_matches("//")
+                .trim_start_matches("/*")
+                .trim_end_matches("*/")
+                .trim();
+            let (whole_file, rest) = if let Some(r) = body.strip_prefix("flux-ignore-next-line") {
+                (false, r)
+            } else if let Some(r) = body.strip_prefix("flux-ignore-file") {
+                (true, r)
+            } else {
+                continue;
+            };
+            let (codes, reason) = match rest.split_once(':') {
+                Some((c, r)) => (c, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+                None => (rest, None),
+            };
+            let codes = codes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect();
+            let line = facts.line(c.start_byte());
+            list.push((
+                Suppression {
+                    range: c.byte_range(),
+                    whole_file,
+                    codes,
+                    reason,
+                    used: 0,
+                },
+                line,
+            ));
+        }
+        Suppressions { list }
+    }
+
+    /// Removes suppressed findings; returns the suppressions with their use counts.
+    pub fn apply(mut self, text: &str, findings: &mut Vec<Finding>) -> Vec<Suppression> {
+        if !self.list.is_empty() {
+            findings.retain(|f| {
+                let line = text.as_bytes()[..f.range.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                let hit = self.list.iter_mut().find(|(s, at)| {
+                    let applies =
+                        s.codes.is_empty() || s.codes.iter().any(|c| c == f.code.as_str());
+                    applies && (s.whole_file || *at + 1 == line)
+                });
+                match hit {
+                    Some((s, _)) => {
+                        s.used += 1;
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+        self.list.into_iter().map(|(s, _)| s).collect()
+    }
+}
