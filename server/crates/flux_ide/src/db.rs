@@ -172,28 +172,116 @@ pub fn config_for(db: &dyn Db, file: SourceFile) -> Arc<ConfigEntry> {
         .expect("the default entry is always there")
 }
 
-/// The analysis of one file together with the local files it imports.
+/// Files analysed together: a handler defined in one file and registered
+/// in another is a listener only when both are in the run.
+#[salsa::interned(debug)]
+pub struct Run<'db> {
+    /// Sorted, so that every member of a component interns the same run.
+    #[returns(ref)]
+    pub paths: Vec<String>,
+    /// The folder of the configuration the run uses.
+    #[returns(ref)]
+    pub config_dir: String,
+}
+
+/// Past this size, a component is not analysed whole: a file's run is then
+/// itself, the files it imports and the files importing it.
+pub const MAX_RUN: usize = 400;
+
+/// The import graph of the known files: path → paths it imports.
+#[salsa::tracked(returns(ref))]
+pub fn import_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> {
+    files
+        .by_path(db)
+        .iter()
+        .map(|(path, file)| {
+            let deps = local_imports(db, *file)
+                .iter()
+                .map(|d| d.path(db).clone())
+                .collect();
+            (path.clone(), deps)
+        })
+        .collect()
+}
+
+/// The paths analysed with `file`: its component of the import graph, both
+/// directions (importers matter: they register the handlers), or its
+/// neighbourhood when the component is larger than [`MAX_RUN`].
+#[salsa::tracked(returns(ref))]
+pub fn run_paths(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    let graph = import_graph(db, db.files());
+    let neighbours = |path: &str| -> Vec<String> {
+        let imports = graph.get(path).into_iter().flatten().cloned();
+        let importers = graph
+            .iter()
+            .filter(|(_, deps)| deps.iter().any(|d| d == path))
+            .map(|(p, _)| p.clone());
+        imports.chain(importers).collect()
+    };
+    let start = file.path(db).clone();
+    let mut seen = std::collections::BTreeSet::from([start.clone()]);
+    let mut todo = vec![start.clone()];
+    while let Some(path) = todo.pop() {
+        for next in neighbours(&path) {
+            if seen.insert(next.clone()) {
+                todo.push(next);
+            }
+        }
+        if seen.len() > MAX_RUN {
+            let mut near: Vec<String> = neighbours(&start);
+            near.push(start);
+            near.sort();
+            near.dedup();
+            return near;
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// The analysis of every file of a run.
+#[salsa::tracked(returns(ref))]
+pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
+    let paths = run.paths(db);
+    db.record("run_analysis", &paths.join(","));
+    let by_path = db.files().by_path(db);
+    let files: Vec<SourceFile> = paths
+        .iter()
+        .filter_map(|p| by_path.get(p).copied())
+        .collect();
+    let sources: Vec<flux_analysis::SourceFile<'_>> = files
+        .iter()
+        .map(|f| flux_analysis::SourceFile {
+            path: f.path(db),
+            text: f.text(db),
+        })
+        .collect();
+    let configs = db.workspace().configs(db);
+    let entry = configs
+        .iter()
+        .find(|c| c.dir == *run.config_dir(db))
+        .or(configs.last())
+        .expect("the default entry is always there");
+    flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
+}
+
+/// The analysis of one file, from the run of its import component.
 #[salsa::tracked(returns(ref), lru = 256)]
 pub fn file_analysis(db: &dyn Db, file: SourceFile) -> FileAnalysis {
     db.record("file_analysis", file.path(db));
-    let deps = local_imports(db, file);
-    let mut run = vec![flux_analysis::SourceFile {
-        path: file.path(db),
-        text: file.text(db),
-    }];
-    run.extend(deps.iter().map(|d| flux_analysis::SourceFile {
-        path: d.path(db),
-        text: d.text(db),
-    }));
-    let entry = config_for(db, file);
-    let mut analyses = flux_analysis::analyze(&run, &entry.catalog, &entry.config);
-    if analyses.is_empty() {
-        return FileAnalysis {
-            path: file.path(db).clone(),
+    let run = Run::new(
+        db,
+        run_paths(db, file).clone(),
+        config_for(db, file).dir.clone(),
+    );
+    let path = file.path(db);
+    run_analysis(db, run)
+        .iter()
+        .find(|a| a.path == *path)
+        .cloned()
+        .unwrap_or_else(|| FileAnalysis {
+            path: path.clone(),
             ..FileAnalysis::default()
-        };
-    }
-    analyses.swap_remove(0)
+        })
 }
 
 /// The file's findings with the configured severities; codes turned off are gone.

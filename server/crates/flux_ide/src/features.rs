@@ -113,6 +113,8 @@ pub fn inlay_hints(
     range: Option<TextRange>,
 ) -> Vec<InlayHint> {
     let mut hints = Vec::new();
+    // Where each fluxion's stream arrow is drawn: its context follows it.
+    let mut arrow_at: Vec<(FluxionId, usize)> = Vec::new();
     for (index, rp) in analysis.rupture_points.iter().enumerate() {
         for callback in &rp.callbacks {
             let Some(offset) = callback_offset(analysis, text, rp, callback) else {
@@ -123,6 +125,7 @@ pub fn inlay_hints(
                     let Some(f) = fluxion(analysis, *id) else {
                         continue;
                     };
+                    arrow_at.push((*id, offset));
                     (
                         f.name.clone(),
                         stream_to(analysis, index, *id).unwrap_or_default(),
@@ -152,8 +155,12 @@ pub fn inlay_hints(
         for f in &analysis.fluxions {
             if f.kind != FluxionKind::Main && !f.context.is_empty() {
                 let label = format!("{{{}}}", list(&f.context));
+                let offset = arrow_at
+                    .iter()
+                    .find(|(id, _)| *id == f.id)
+                    .map_or(f.range.start, |(_, at)| *at);
                 hints.push(InlayHint {
-                    offset: f.range.start,
+                    offset,
                     label,
                     kind: InlayHintKind::Context,
                 });

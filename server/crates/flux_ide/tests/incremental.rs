@@ -37,35 +37,70 @@ fn host() -> AnalysisHost {
     host
 }
 
+/// `run_analysis` is where `flux_analysis::analyze` runs; it is keyed by
+/// the run's paths, joined with commas.
+const APP_RUN: &str = "/p/app.js,/p/store.js";
+
 #[test]
 fn editing_a_file_reanalyses_its_importers_only() {
     let mut host = host();
     analyse_all(&host, &PATHS);
-    for path in PATHS {
-        assert_eq!(runs(&host, "file_analysis", path), 1, "{path}");
-    }
+    assert_eq!(
+        runs(&host, "run_analysis", APP_RUN),
+        1,
+        "app.js and store.js: one run"
+    );
+    assert_eq!(runs(&host, "run_analysis", PATHS[2]), 1);
     host.clear_query_log();
 
     host.set_file(PATHS[1], Arc::from("module.exports = { hits: 1 };\n"), None);
     analyse_all(&host, &PATHS);
-    assert_eq!(runs(&host, "file_analysis", PATHS[1]), 1, "the edited file");
     assert_eq!(
-        runs(&host, "file_analysis", PATHS[0]),
+        runs(&host, "run_analysis", APP_RUN),
         1,
-        "app.js requires store.js"
+        "store.js and app.js, which requires it"
     );
     assert_eq!(
-        runs(&host, "file_analysis", PATHS[2]),
+        runs(&host, "run_analysis", PATHS[2]),
         0,
         "other.js is unrelated"
     );
+    assert_eq!(runs(&host, "file_analysis", PATHS[2]), 0);
     host.clear_query_log();
 
     host.set_file(PATHS[2], Arc::from("let n = 1;\n"), None);
     analyse_all(&host, &PATHS);
-    assert_eq!(runs(&host, "file_analysis", PATHS[2]), 1);
+    assert_eq!(runs(&host, "run_analysis", PATHS[2]), 1);
+    assert_eq!(runs(&host, "run_analysis", APP_RUN), 0);
     assert_eq!(runs(&host, "file_analysis", PATHS[0]), 0);
     assert_eq!(runs(&host, "file_analysis", PATHS[1]), 0);
+}
+
+/// A handler defined in one file and registered in another: the defining
+/// file's findings need its importer in the run.
+#[test]
+fn a_handler_module_is_analysed_with_the_file_registering_it() {
+    let mut host = AnalysisHost::new();
+    let app = "const express = require('express');\nconst { handler } = require('./handler');\nconst app = express();\napp.get('/', handler);\napp.listen(3000);\n";
+    let handler = "let hits = 0;\nexports.handler = (req, res) => {\n  hits += 1;\n  res.send(String(hits));\n};\n";
+    host.set_file("/p/handler.js", Arc::from(handler), None);
+    let codes = |host: &AnalysisHost| {
+        host.analysis()
+            .with_db(|db| {
+                let file = Analysis::file(db, "/p/handler.js").unwrap();
+                findings(db, file)
+                    .iter()
+                    .map(|f| f.code.as_str())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+    };
+    assert!(
+        codes(&host).is_empty(),
+        "alone, nothing says it is a listener"
+    );
+    host.set_file("/p/app.js", Arc::from(app), None);
+    assert_eq!(codes(&host), ["blocks-replication"]);
 }
 
 #[test]
