@@ -44,6 +44,26 @@ impl AnalysisHost {
         file
     }
 
+    /// Adds files read from disk in one change (one revision, one copy of
+    /// the path map). Known files keep their text: an open document wins.
+    pub fn add_files(&mut self, batch: Vec<(String, Arc<str>, Option<Tree>)>) {
+        let files = self.db.files();
+        let mut by_path = BTreeMap::clone(files.by_path(&self.db));
+        let before = by_path.len();
+        for (path, text, tree) in batch {
+            if by_path.contains_key(&path) {
+                continue;
+            }
+            let tree =
+                tree.unwrap_or_else(|| flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript));
+            let file = SourceFile::new(&self.db, path.clone(), text, Parsed(Arc::new(tree)));
+            by_path.insert(path, file);
+        }
+        if by_path.len() != before {
+            files.set_by_path(&mut self.db).to(Arc::new(by_path));
+        }
+    }
+
     /// Forgets a file (deleted on disk). Files importing it stop seeing it.
     pub fn remove_file(&mut self, path: &str) {
         let files = self.db.files();

@@ -17,6 +17,7 @@
 
 pub mod edit;
 pub mod from_lsp;
+pub mod scan;
 mod server;
 pub mod settings;
 pub mod to_lsp;

@@ -68,6 +68,7 @@ struct DocCtx {
     settings: Settings,
 }
 
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
@@ -403,6 +404,30 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Reads the workspace's files on the blocking pool, then adds those the
+    /// host does not know in one change and recomputes open documents.
+    fn spawn_scan(&self, roots: Vec<PathBuf>) {
+        if roots.is_empty() {
+            return;
+        }
+        let backend = self.clone();
+        tokio::spawn(async move {
+            let scan = tokio::task::spawn_blocking(move || crate::scan::scan(&roots));
+            let Ok(files) = scan.await else { return };
+            let n_files = files.len();
+            let uris = {
+                let mut st = backend.lock();
+                st.host.add_files(files);
+                st.open_uris(None)
+            };
+            // Open documents may now see the files that register their handlers.
+            backend.schedule_diagnostics(uris);
+            backend.log(MessageType::INFO, format!("read {n_files} workspace files"));
+        });
+    }
+}
+
 fn compute_diagnostics(db: &dyn Db, ctx: &DocCtx) -> Option<Vec<Diagnostic>> {
     let file = Analysis::file(db, &ctx.path)?;
     let other = |path: &str| {
@@ -558,6 +583,8 @@ impl LanguageServer for Backend {
         if flags.configuration {
             self.spawn_fetch_configuration();
         }
+        let roots = self.lock().roots.clone();
+        self.spawn_scan(roots);
         self.log(
             MessageType::INFO,
             format!("flux-lsp {} ready", env!("CARGO_PKG_VERSION")),
@@ -654,7 +681,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        let (published, uris) = {
+        let (published, uris, added) = {
             let mut st = self.lock();
             let removed: Vec<PathBuf> = params
                 .event
@@ -664,6 +691,7 @@ impl LanguageServer for Backend {
                 .collect();
             st.roots.retain(|r| !removed.contains(r));
             let mut published = Vec::new();
+            let mut added = Vec::new();
             for root in params
                 .event
                 .added
@@ -673,11 +701,13 @@ impl LanguageServer for Backend {
                 if root.join(flux_analysis::config::FILE_NAME).is_file() {
                     published.extend(st.load_config(&root));
                 }
-                st.roots.push(root);
+                st.roots.push(root.clone());
+                added.push(root);
             }
-            (published, st.open_uris(None))
+            (published, st.open_uris(None), added)
         };
         self.schedule_diagnostics(uris);
+        self.spawn_scan(added);
         self.publish_now(published).await;
     }
 
@@ -699,8 +729,8 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 let path = path.to_string_lossy().into_owned();
-                if st.is_open(&path) || st.host.file(&path).is_none() {
-                    continue; // the editor's buffer wins; unknown files load on demand
+                if st.is_open(&path) || !crate::scan::is_js(Path::new(&path)) {
+                    continue; // the editor's buffer wins
                 }
                 match std::fs::read_to_string(&path) {
                     Ok(text) if change.typ != FileChangeType::DELETED => {
@@ -825,10 +855,14 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.run(&params.text_document.uri, move |db, file, ctx| {
             let range = from_lsp::range(&ctx.rope, params.range, ctx.enc);
+            // By lines: a cursor anywhere on the finding's lines offers the fix.
+            let line = |offset: usize| ctx.rope.byte_to_line(offset.min(ctx.rope.len_bytes()));
+            let lines = line(range.start)..=line(range.end);
             let text = file.text(db);
             let mut actions = Vec::new();
             for finding in findings(db, file) {
-                if finding.range.end < range.start || finding.range.start > range.end {
+                let (first, last) = (line(finding.range.start), line(finding.range.end));
+                if last < *lines.start() || first > *lines.end() {
                     continue;
                 }
                 let insertion = features::suppression(text, finding);

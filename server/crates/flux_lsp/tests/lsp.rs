@@ -628,3 +628,97 @@ async fn settings_are_pulled_and_pushed_and_hints_refreshed() {
         .await;
     assert_eq!(client.shutdown().await, 0);
 }
+
+/// The handler lives in one file, is registered in another that is not
+/// open: the workspace scan puts both in one run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_handler_module_gets_findings_from_the_workspace_scan() {
+    let dir = std::env::temp_dir().join(format!("flux-lsp-e2e-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = "const express = require('express');\nconst { handler } = require('./handler');\nconst app = express();\napp.get('/', handler);\napp.listen(3000);\n";
+    std::fs::write(dir.join("app.js"), app).unwrap();
+    // An emoji before the finding: columns differ between UTF-8 and UTF-16.
+    let handler = "let hits = 0; // 😀\nexports.handler = (req, res) => {\n  hits += 1;\n  res.send(String(hits));\n};\n";
+    std::fs::write(dir.join("handler.js"), handler).unwrap();
+    let root = format!("file://{}", dir.display());
+    let uri = format!("{root}/handler.js");
+    let mut client = TestClient::start();
+    let params = json!({"processId": null, "rootUri": root, "capabilities": {}});
+    client.call("initialize", params).await;
+    client.notify("initialized", json!({})).await;
+    client.open(&uri, handler).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    assert_eq!(published["version"], 1);
+    let d = &published["diagnostics"][0];
+    assert_eq!(d["code"], "blocks-replication", "{d}");
+    assert_eq!(d["source"], "flux");
+    assert_eq!(d["severity"], 2);
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("#blocks-replication"));
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": 2, "character": 2}),
+        "{d}"
+    );
+    let related = d["relatedInformation"]
+        .as_array()
+        .expect("related information");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"] == json!({"line": 0, "character": 4})),
+        "{d}"
+    );
+
+    let doc = json!({"uri": uri});
+    let hover = client
+        .call(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": {"line": 2, "character": 3}}),
+        )
+        .await;
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.starts_with("**hits**"), "{hover}");
+    let lenses = client
+        .call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": format!("{root}/app.js")}}),
+        )
+        .await;
+    assert_eq!(lenses, Value::Null, "app.js is not open");
+    let range = json!({"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}});
+    let actions = client
+        .call(
+            "textDocument/codeAction",
+            json!({"textDocument": doc, "range": range, "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let action = &actions[0];
+    assert_eq!(
+        action["title"],
+        "Suppress `blocks-replication` with a reason"
+    );
+    assert_eq!(action["diagnostics"][0]["code"], "blocks-replication");
+    let edit = &action["edit"]["changes"][uri.as_str()][0];
+    assert_eq!(
+        edit["newText"],
+        "  // flux-ignore-next-line blocks-replication: \n"
+    );
+    assert_eq!(edit["range"]["start"], json!({"line": 2, "character": 0}));
+    // Applying it (with a reason) clears the diagnostic.
+    client.change(&uri, 2, json!([{"range": edit["range"], "text": "  // flux-ignore-next-line blocks-replication: cache warmed per replica\n"}])).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(client.shutdown().await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
