@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use flux_analysis::Config;
 use flux_ide::{features, file_analysis, findings, graph, Analysis, AnalysisHost, Db, SourceFile};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ropey::Rope;
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -50,6 +51,8 @@ struct State {
     roots: Vec<PathBuf>,
     /// Loaded `flux.json` files by folder.
     configs: BTreeMap<PathBuf, Config>,
+    /// Their `ignore` globs (gitignore semantics, rooted at the folder).
+    ignores: BTreeMap<PathBuf, Gitignore>,
     client: ClientFlags,
     /// `flux.json` diagnostics found before `initialized`.
     pending: Vec<(Uri, Vec<Diagnostic>)>,
@@ -66,6 +69,8 @@ struct DocCtx {
     enc: PositionEncoding,
     version: i32,
     settings: Settings,
+    /// Excluded by the `ignore` globs of its `flux.json`: no diagnostics.
+    ignored: bool,
 }
 
 #[derive(Clone)]
@@ -115,7 +120,19 @@ impl State {
             enc: self.encoding,
             version: doc.version,
             settings: self.settings,
+            ignored: self.ignored(&from_lsp::path(uri)),
         })
+    }
+
+    /// Whether the nearest loaded `flux.json` ignores `path`.
+    fn ignored(&self, path: &str) -> bool {
+        let path = Path::new(path);
+        let nearest = self
+            .ignores
+            .iter()
+            .filter(|(dir, _)| path.starts_with(dir))
+            .max_by_key(|(dir, _)| dir.as_os_str().len());
+        nearest.is_some_and(|(_, globs)| globs.matched_path_or_any_parents(path, false).is_ignore())
     }
 
     /// Open documents, `first` (if open) leading.
@@ -172,13 +189,25 @@ impl State {
         match std::fs::read_to_string(&file) {
             Err(_) => {
                 self.configs.remove(dir);
+                self.ignores.remove(dir);
             }
             Ok(text) => match Config::parse(&text) {
                 Ok(config) => {
+                    let mut globs = GitignoreBuilder::new(dir);
+                    for glob in &config.ignore {
+                        if let Err(e) = globs.add_line(None, glob) {
+                            eprintln!("flux-lsp: {}: invalid ignore glob: {e}", file.display());
+                        }
+                    }
+                    self.ignores.insert(
+                        dir.to_path_buf(),
+                        globs.build().unwrap_or_else(|_| Gitignore::empty()),
+                    );
                     self.configs.insert(dir.to_path_buf(), config);
                 }
                 Err(e) => {
                     self.configs.remove(dir);
+                    self.ignores.remove(dir);
                     let rope = Rope::from_str(&text);
                     // ConfigError is 1-based line/column in characters; close enough in UTF-16 for JSON.
                     let line = e.line.saturating_sub(1);
@@ -215,6 +244,7 @@ impl Backend {
             settings: Settings::default(),
             roots: Vec::new(),
             configs: BTreeMap::new(),
+            ignores: BTreeMap::new(),
             client: ClientFlags::default(),
             pending: Vec::new(),
             published: HashMap::new(),
@@ -429,6 +459,9 @@ impl Backend {
 }
 
 fn compute_diagnostics(db: &dyn Db, ctx: &DocCtx) -> Option<Vec<Diagnostic>> {
+    if ctx.ignored {
+        return Some(Vec::new());
+    }
     let file = Analysis::file(db, &ctx.path)?;
     let other = |path: &str| {
         let f = Analysis::file(db, path)?;

@@ -722,3 +722,46 @@ async fn a_handler_module_gets_findings_from_the_workspace_scan() {
     assert_eq!(client.shutdown().await, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn files_ignored_by_flux_json_get_no_diagnostics() {
+    let dir = std::env::temp_dir().join(format!("flux-lsp-e2e-ignore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = "const express = require('express');\nconst { handler } = require('./handler');\nconst app = express();\napp.get('/', handler);\n";
+    let handler =
+        "let hits = 0;\nexports.handler = (req, res) => {\n  hits += 1;\n  res.end();\n};\n";
+    std::fs::write(dir.join("app.js"), app).unwrap();
+    std::fs::write(dir.join("handler.js"), handler).unwrap();
+    std::fs::write(dir.join("flux.json"), r#"{"ignore": ["handler.js"]}"#).unwrap();
+    let root = format!("file://{}", dir.display());
+    let uri = format!("{root}/handler.js");
+    let mut client = TestClient::start();
+    client
+        .call(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": {}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client.open(&uri, handler).await;
+    client
+        .notification("window/logMessage", |p| {
+            p["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("workspace files")
+        })
+        .await;
+    let pull = json!({"textDocument": {"uri": uri}});
+    let report = client.call("textDocument/diagnostic", pull.clone()).await;
+    assert_eq!(report["items"], json!([]), "ignored");
+    std::fs::write(dir.join("flux.json"), "{}").unwrap();
+    let changes = json!({"changes": [{"uri": format!("{root}/flux.json"), "type": 2}]});
+    client
+        .notify("workspace/didChangeWatchedFiles", changes)
+        .await;
+    let report = client.call("textDocument/diagnostic", pull).await;
+    assert_eq!(report["items"][0]["code"], "blocks-replication", "{report}");
+    assert_eq!(client.shutdown().await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
