@@ -407,8 +407,9 @@ pub struct ListenerLens {
     pub state: Vec<String>,
 }
 
-/// One lens per start rupture point that is not one-shot: is the pipeline it
-/// starts free of persistent state written per event?
+/// One lens per start rupture point that is not one-shot: does the pipeline
+/// it starts touch persistent state that events write (its own writes, or
+/// another listener's)?
 pub fn listener_lenses(analysis: &FileAnalysis) -> Vec<ListenerLens> {
     let mut lenses = Vec::new();
     for rp in analysis
@@ -442,10 +443,15 @@ pub fn listener_lenses(analysis: &FileAnalysis) -> Vec<ListenerLens> {
             .variables
             .iter()
             .filter(|v| {
+                // Persistent state this pipeline touches and some event changes:
+                // a replica would read or write its own copy.
+                let written_per_event = v.accesses.iter().any(|a| {
+                    (a.write || a.mutation)
+                        && fluxion(analysis, a.fluxion).is_some_and(|f| f.kind != FluxionKind::Main)
+                });
                 v.persistent
-                    && v.accesses
-                        .iter()
-                        .any(|a| (a.write || a.mutation) && reach.contains(&a.fluxion))
+                    && written_per_event
+                    && v.accesses.iter().any(|a| reach.contains(&a.fluxion))
             })
             .map(|v| v.name.clone())
             .collect::<BTreeSet<_>>()

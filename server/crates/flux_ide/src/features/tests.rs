@@ -280,6 +280,34 @@ fn a_listener_writing_persistent_state_is_stateful() {
     let mut a = paper();
     a.variables.clear();
     assert_eq!(listener_lenses(&a)[0].label, "replicable");
+    // Read by this listener, written only by the module body: a constant.
+    let mut a = paper();
+    a.variables[0].accesses.retain(|x| !x.write);
+    a.variables[0].accesses.push(Access {
+        range: 0..3,
+        fluxion: FluxionId(0),
+        write: true,
+        mutation: false,
+        via: vec![],
+    });
+    assert_eq!(listener_lenses(&a)[0].label, "replicable");
+    // Read by this listener, written by another event (a timer): stateful.
+    let mut a = paper();
+    a.fluxions.push(Fluxion {
+        id: FluxionId(3),
+        name: "tick".into(),
+        kind: FluxionKind::Listener,
+        ..a.fluxions[1].clone()
+    });
+    a.variables[0].accesses.retain(|x| !x.write);
+    a.variables[0].accesses.push(Access {
+        range: 0..3,
+        fluxion: FluxionId(3),
+        write: true,
+        mutation: false,
+        via: vec![],
+    });
+    assert_eq!(listener_lenses(&a)[0].label, "stateful: count");
 }
 
 #[test]
