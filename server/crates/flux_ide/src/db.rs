@@ -184,8 +184,7 @@ pub struct Run<'db> {
     pub config_dir: String,
 }
 
-/// Past this size, a component is not analysed whole: a file's run is then
-/// itself, the files it imports and the files importing it.
+/// The most files in one run.
 pub const MAX_RUN: usize = 400;
 
 /// The import graph of the known files: path → paths it imports.
@@ -204,38 +203,32 @@ pub fn import_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> 
         .collect()
 }
 
-/// The paths analysed with `file`: its component of the import graph, both
-/// directions (importers matter: they register the handlers), or its
-/// neighbourhood when the component is larger than [`MAX_RUN`].
+/// The paths analysed with `file`: the file, the files it imports, and the
+/// files importing it, transitively upward (they create the app and register
+/// the handlers the file defines). Not the importers' other imports: an
+/// entry point requiring 200 routes would otherwise put all of them in the
+/// run of each route. At most [`MAX_RUN`] files, nearest importers first.
 #[salsa::tracked(returns(ref))]
 pub fn run_paths(db: &dyn Db, file: SourceFile) -> Vec<String> {
     let graph = import_graph(db, db.files());
-    let neighbours = |path: &str| -> Vec<String> {
-        let imports = graph.get(path).into_iter().flatten().cloned();
-        let importers = graph
-            .iter()
-            .filter(|(_, deps)| deps.iter().any(|d| d == path))
-            .map(|(p, _)| p.clone());
-        imports.chain(importers).collect()
-    };
     let start = file.path(db).clone();
+    let mut run: std::collections::BTreeSet<String> =
+        graph.get(&start).into_iter().flatten().cloned().collect();
+    run.insert(start.clone());
     let mut seen = std::collections::BTreeSet::from([start.clone()]);
-    let mut todo = vec![start.clone()];
-    while let Some(path) = todo.pop() {
-        for next in neighbours(&path) {
-            if seen.insert(next.clone()) {
-                todo.push(next);
+    let mut todo = std::collections::VecDeque::from([start]);
+    while let Some(path) = todo.pop_front() {
+        for (importer, deps) in graph {
+            if run.len() >= MAX_RUN {
+                return run.into_iter().collect();
+            }
+            if deps.contains(&path) && seen.insert(importer.clone()) {
+                run.insert(importer.clone());
+                todo.push_back(importer.clone());
             }
         }
-        if seen.len() > MAX_RUN {
-            let mut near: Vec<String> = neighbours(&start);
-            near.push(start);
-            near.sort();
-            near.dedup();
-            return near;
-        }
     }
-    seen.into_iter().collect()
+    run.into_iter().collect()
 }
 
 /// The analysis of every file of a run.
@@ -264,7 +257,7 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
     flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
 }
 
-/// The analysis of one file, from the run of its import component.
+/// The analysis of one file, from its run ([`run_paths`]).
 #[salsa::tracked(returns(ref), lru = 256)]
 pub fn file_analysis(db: &dyn Db, file: SourceFile) -> FileAnalysis {
     db.record("file_analysis", file.path(db));
