@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use flux_syntax::{Node, TextRange};
 
 use crate::model::{Code, StreamKind, VariableClass};
-use crate::pipeline::{FlxIx, Pipeline};
-use crate::program::{text_of, unparen, FileIx, Program};
-use crate::scope::{BindingId, BindingKind};
+use crate::pipeline::{FlxIx, Pipeline, Unit};
+use crate::program::{enclosing_class, text_of, unparen, FileIx, FnIx, Program};
+use crate::scope::BindingId;
 
 /// One access of a binding from one fluxion.
 #[derive(Clone, Debug)]
@@ -44,6 +44,19 @@ pub struct Classified {
     pub streamed_to: Vec<FlxIx>,
 }
 
+/// A binding, or a field of a class's instances: what classification is about.
+struct Subject {
+    file: FileIx,
+    /// `count`, or `this.clients` for a field.
+    name: String,
+    decl: TextRange,
+    /// The fluxions that create it (run the declaration, or construct the instance).
+    declaring: BTreeSet<FlxIx>,
+    /// The function that declares it (None: the module body).
+    decl_func: Option<FnIx>,
+    uses: Vec<Use>,
+}
+
 /// A finding before conversion to the model: file-local byte ranges.
 pub struct RawFinding {
     pub file: FileIx,
@@ -74,6 +87,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             .clone()
     };
 
+    let mut subjects: Vec<Subject> = Vec::new();
     for (file, facts) in program.files.iter().enumerate() {
         // Accesses per binding, with the fluxions they run in.
         let mut uses: BTreeMap<BindingId, Vec<Use>> = BTreeMap::new();
@@ -114,17 +128,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
 
         for (b, uses) in uses {
             let binding = facts.scopes.binding(b);
-            if binding.kind == BindingKind::ImplicitGlobal && binding.name.is_empty() {
-                continue;
-            }
             let decl_func = facts.function_at(binding.decl.start);
-            let decl_func = match binding.kind {
-                // a function's own name and parameters belong to the function
-                BindingKind::Param { .. } | BindingKind::FunctionName => {
-                    facts.function_at(binding.decl.start)
-                }
-                _ => decl_func,
-            };
             let decl_unit =
                 crate::pipeline::unit_of(program, file, decl_func, binding.declarator.start);
             let declaring: BTreeSet<FlxIx> = pipeline
@@ -134,6 +138,28 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .flatten()
                 .map(|(f, _)| *f)
                 .collect();
+            subjects.push(Subject {
+                file,
+                name: binding.name.clone(),
+                decl: binding.decl.clone(),
+                declaring,
+                decl_func,
+                uses,
+            });
+        }
+        subjects.extend(field_subjects(program, pipeline, file));
+    }
+
+    for subject in subjects {
+        let Subject {
+            file,
+            name: subject_name,
+            decl,
+            declaring,
+            decl_func,
+            uses,
+        } = subject;
+        {
             let Some(&owner) = declaring.iter().next() else {
                 continue;
             };
@@ -184,11 +210,11 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 context_of.extend(writers.iter().copied());
                 VariableClass::Scope
             } else {
-                group = Some(format!("grp_{}", binding.name));
+                group = Some(format!("grp_{}", subject_name));
                 context_of.extend(events.iter().copied());
                 VariableClass::Share
             };
-            let name = binding.name.clone();
+            let name = subject_name.clone();
             let decl_msg = format!("`{name}` is declared here");
 
             // blocks-replication / process-local-cache
@@ -237,7 +263,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         message.push_str(&format!(", downstream of start point `{callee}`"));
                     }
                     message.push_str(": each replica would keep its own copy");
-                    let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
+                    let mut related = vec![(file, decl.clone(), decl_msg.clone())];
                     if let Some((f, r, callee)) = sp {
                         related.push((
                             f,
@@ -260,14 +286,14 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         code: Code::BlocksReplication,
                         message,
                         range: u.write_range.clone(),
-                        binding: Some((name.clone(), binding.decl.clone())),
+                        binding: Some((name.clone(), decl.clone())),
                         fluxion: u.fluxion,
                         related,
                     });
                 }
                 if blocking.is_empty() {
                     if let Some(u) = caching.first() {
-                        let mut related = vec![(file, binding.decl.clone(), decl_msg.clone())];
+                        let mut related = vec![(file, decl.clone(), decl_msg.clone())];
                         related.extend(caching.iter().skip(1).map(|o| {
                             (
                                 file,
@@ -283,7 +309,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                                 pipeline.fluxions[u.fluxion].name
                             ),
                             range: u.write_range.clone(),
-                            binding: Some((name.clone(), binding.decl.clone())),
+                            binding: Some((name.clone(), decl.clone())),
                             fluxion: u.fluxion,
                             related,
                         });
@@ -329,7 +355,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                                 ));
                             }
                         }
-                        related.push((file, binding.decl.clone(), decl_msg.clone()));
+                        related.push((file, decl.clone(), decl_msg.clone()));
                         out.findings.push(RawFinding {
                             file,
                             code: Code::LostUpdate,
@@ -338,7 +364,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                                 pipeline.fluxions[r.fluxion].name, pipeline.fluxions[w.fluxion].name
                             ),
                             range: w.write_range.clone(),
-                            binding: Some((name.clone(), binding.decl.clone())),
+                            binding: Some((name.clone(), decl.clone())),
                             fluxion: w.fluxion,
                             related,
                         });
@@ -376,8 +402,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         members.join(", "),
                         group.as_deref().unwrap_or_default()
                     ),
-                    range: binding.decl.clone(),
-                    binding: Some((name.clone(), binding.decl.clone())),
+                    range: decl.clone(),
+                    binding: Some((name.clone(), decl.clone())),
                     fluxion: owner,
                     related,
                 });
@@ -388,7 +414,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
                 // After an `await` the function keeps its own frame: only a
                 // callback boundary makes the object travel with a message.
-                let across_callback = |f: FlxIx| pipeline.fluxions[f].unit.func != decl_unit.func;
+                let across_callback = |f: FlxIx| pipeline.fluxions[f].unit.func != decl_func;
                 for u in uses.iter().filter(|u| {
                     u.mutation
                         && !u.write
@@ -406,9 +432,9 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                             pipeline.fluxions[owner].name, pipeline.fluxions[u.fluxion].name
                         ),
                         range: u.write_range.clone(),
-                        binding: Some((name.clone(), binding.decl.clone())),
+                        binding: Some((name.clone(), decl.clone())),
                         fluxion: u.fluxion,
-                        related: vec![(file, binding.decl.clone(), decl_msg.clone())],
+                        related: vec![(file, decl.clone(), decl_msg.clone())],
                     });
                 }
             }
@@ -416,7 +442,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             out.variables.push(Classified {
                 file,
                 name,
-                decl: binding.decl.clone(),
+                decl: decl.clone(),
                 class,
                 persistent: !events.is_empty(),
                 owner,
@@ -735,4 +761,207 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
         node = n.parent();
     }
     false
+}
+
+/// The fields (`this.NAME`) of each class of a file, as subjects. A field is
+/// created when its instance is: by the constructor (or the fluxions that
+/// say `new C()`), else by the first method that writes it.
+fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> Vec<Subject> {
+    let facts = &program.files[file];
+    let text = facts.text;
+    let mut fields: BTreeMap<(usize, String), (Node<'_>, Vec<Node<'_>>)> = BTreeMap::new();
+    for m in &facts.this_members {
+        let Some((class, false)) = enclosing_class(*m) else {
+            continue;
+        };
+        let Some(prop) = m.child_by_field_name("property") else {
+            continue;
+        };
+        let name = format!("this.{}", text_of(text, prop));
+        fields
+            .entry((class.start_byte(), name))
+            .or_insert_with(|| (class, Vec::new()))
+            .1
+            .push(*m);
+    }
+    let owners_of = |unit: Unit| -> BTreeSet<FlxIx> {
+        pipeline
+            .owners
+            .get(&unit)
+            .into_iter()
+            .flatten()
+            .map(|(f, _)| *f)
+            .collect()
+    };
+    let main = pipeline.unit_fluxion[&Unit {
+        file,
+        func: None,
+        segment: 0,
+    }];
+    let mut out = Vec::new();
+    for ((_, name), (class, members)) in fields {
+        let mut uses = Vec::new();
+        let mut first_write: Option<(TextRange, Unit)> = None;
+        for m in &members {
+            let (write, mutation, write_node) = member_access(text, *m);
+            let mut offset = m.start_byte();
+            if let (true, Some(w)) = (write || mutation, write_node) {
+                if let Some(aw) = last_await_in(w) {
+                    offset = aw;
+                }
+            }
+            let unit =
+                crate::pipeline::unit_of(program, file, facts.function_at(m.start_byte()), offset);
+            if (write || mutation) && first_write.is_none() {
+                first_write = Some((m.byte_range(), unit));
+            }
+            let write_range = write_node.map_or(m.byte_range(), |n| n.byte_range());
+            for (f, via) in pipeline.owners.get(&unit).into_iter().flatten() {
+                uses.push(Use {
+                    range: m.byte_range(),
+                    write_range: write_range.clone(),
+                    fluxion: *f,
+                    write,
+                    mutation,
+                    via: via.clone(),
+                });
+            }
+        }
+        // Where the instance is built: constructor, else `new C()` sites, else start-up.
+        let construction: BTreeSet<FlxIx> = {
+            let ctor = program.member(
+                &crate::program::Value::Instance { file, node: class },
+                "constructor",
+                8,
+            );
+            let mut set = match ctor {
+                crate::program::Value::Func { node, .. } => match facts.function_of(node) {
+                    Some(fx) => owners_of(Unit {
+                        file,
+                        func: Some(fx),
+                        segment: 0,
+                    }),
+                    None => BTreeSet::new(),
+                },
+                _ => BTreeSet::new(),
+            };
+            if set.is_empty() {
+                for u in pipeline
+                    .instantiations
+                    .get(&(file, class.id()))
+                    .into_iter()
+                    .flatten()
+                {
+                    set.extend(owners_of(*u));
+                }
+            }
+            if set.is_empty() {
+                set.insert(main);
+            }
+            set
+        };
+        let field_def = class_field(text, class, &name["this.".len()..]);
+        let (decl, declaring, decl_func) = match (field_def, &first_write) {
+            (Some(def), _) => (def, construction, None),
+            // a field first written outside the constructor still lives on the instance
+            (None, Some((range, unit))) => (range.clone(), construction, unit.func),
+            (None, None) => continue, // only read here: declared elsewhere
+        };
+        out.push(Subject {
+            file,
+            name,
+            decl,
+            declaring,
+            decl_func,
+            uses,
+        });
+    }
+    out
+}
+
+/// The property of a non-static class field definition `name = …`.
+fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let found = body.named_children(&mut c).find_map(|m| {
+        if m.kind() != "field_definition" {
+            return None;
+        }
+        let mut c2 = m.walk();
+        if m.children(&mut c2).any(|k| k.kind() == "static") {
+            return None;
+        }
+        let prop = m.child_by_field_name("property")?;
+        (text_of(text, prop) == name).then(|| prop.byte_range())
+    });
+    found
+}
+
+/// How a member expression (`this.x`) is used: written (`this.x = v`,
+/// `this.x++`), or its object mutated (`this.x.y = v`, `this.x.push(v)`,
+/// `delete this.x[k]`, `Object.assign(this.x, …)`); with the writing expression.
+fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>>) {
+    let is_target = |p: Node<'t>, n: Node<'t>| match p.kind() {
+        "assignment_expression" | "augmented_assignment_expression" => p
+            .child_by_field_name("left")
+            .is_some_and(|l| l.id() == n.id()),
+        "update_expression" => true,
+        "unary_expression" => p
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "delete"),
+        _ => false,
+    };
+    let Some(parent) = node.parent() else {
+        return (false, false, None);
+    };
+    if is_target(parent, node) {
+        return (true, false, Some(parent));
+    }
+    // climb the member chain rooted at this node
+    let mut top = node;
+    while let Some(p) = top.parent() {
+        let is_object = matches!(p.kind(), "member_expression" | "subscript_expression")
+            && p.child_by_field_name("object")
+                .is_some_and(|o| o.id() == top.id());
+        if !is_object {
+            break;
+        }
+        if let Some(pp) = p.parent() {
+            if is_target(pp, p) {
+                return (false, true, Some(pp));
+            }
+            if pp.kind() == "call_expression"
+                && pp
+                    .child_by_field_name("function")
+                    .is_some_and(|f| f.id() == p.id())
+                && p.child_by_field_name("property")
+                    .is_some_and(|m| crate::scope::MUTATING_METHODS.contains(&text_of(text, m)))
+            {
+                return (false, true, Some(pp));
+            }
+        }
+        top = p;
+    }
+    // Object.assign(this.x, …) and friends
+    if let Some(args) = top.parent().filter(|p| p.kind() == "arguments") {
+        if args.named_child(0).is_some_and(|a| a.id() == top.id()) {
+            if let Some(call) = args.parent() {
+                let callee = call
+                    .child_by_field_name("function")
+                    .map(|f| text_of(text, f));
+                if matches!(
+                    callee,
+                    Some(
+                        "Object.assign"
+                            | "Object.defineProperty"
+                            | "Object.defineProperties"
+                            | "Object.setPrototypeOf"
+                    )
+                ) {
+                    return (false, true, Some(call));
+                }
+            }
+        }
+    }
+    (false, false, None)
 }

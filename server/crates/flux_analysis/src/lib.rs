@@ -82,6 +82,14 @@ pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> 
                     None => false,
                 });
             analysis.suppressions = suppressions.apply(source.text, &mut analysis.findings);
+            if let Some(severity) = config.severity_of(Code::UnusedSuppression) {
+                analysis
+                    .findings
+                    .extend(suppress::unused(&analysis.suppressions, severity));
+                analysis.findings.sort_by(|a, b| {
+                    (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+                });
+            }
             analysis
         })
         .collect()

@@ -222,16 +222,18 @@ pub enum Code {
     SharedState,
     UpstreamMutation,
     UnresolvedCallback,
+    UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 6] = [
+    pub const ALL: [Code; 7] = [
         Code::BlocksReplication,
         Code::ProcessLocalCache,
         Code::LostUpdate,
         Code::SharedState,
         Code::UpstreamMutation,
         Code::UnresolvedCallback,
+        Code::UnusedSuppression,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -242,6 +244,7 @@ impl Code {
             Code::SharedState => "shared-state",
             Code::UpstreamMutation => "upstream-mutation",
             Code::UnresolvedCallback => "unresolved-callback",
+            Code::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -251,7 +254,9 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::BlocksReplication | Code::LostUpdate => Severity::Warning,
+            Code::BlocksReplication | Code::LostUpdate | Code::UnusedSuppression => {
+                Severity::Warning
+            }
             Code::ProcessLocalCache | Code::SharedState | Code::UpstreamMutation => {
                 Severity::Information
             }
@@ -274,6 +279,7 @@ impl Code {
             Code::SharedState => "a variable shared by several fluxions forces them into one group",
             Code::UpstreamMutation => "an object received from an upstream fluxion is mutated downstream",
             Code::UnresolvedCallback => "the callback of a rupture point is not statically known",
+            Code::UnusedSuppression => "a `flux-ignore` comment that suppresses nothing",
         }
     }
 

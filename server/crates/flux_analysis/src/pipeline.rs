@@ -90,6 +90,8 @@ pub struct Pipeline {
     pub owners: HashMap<Unit, Vec<(FlxIx, CallPath)>>,
     /// Fluxions that run per event (downstream of a non-one-shot start stream).
     pub per_event: Vec<bool>,
+    /// Where each class of the run is instantiated: `(file, class node id)` → units.
+    pub instantiations: HashMap<(FileIx, usize), Vec<Unit>>,
 }
 
 impl Pipeline {
@@ -101,7 +103,9 @@ impl Pipeline {
             edges: Vec::new(),
             owners: HashMap::new(),
             per_event: Vec::new(),
+            instantiations: HashMap::new(),
         };
+        let methods_by_name = methods_by_name(program);
         // 1. Main fluxions.
         for file in 0..program.files.len() {
             p.add_fluxion(
@@ -137,7 +141,24 @@ impl Pipeline {
                     // unit, and so do function arguments (synchronous callbacks
                     // such as `forEach`).
                     if let Some(c) = callee(call) {
-                        if let Value::Func { file: ff, node } = program.eval(file, c, 16) {
+                        let target = match program.eval(file, c, 16) {
+                            // `new C()` runs C's constructor
+                            Value::Class { file: cf, node } if call.kind() == "new_expression" => {
+                                p.instantiations
+                                    .entry((cf, node.id()))
+                                    .or_default()
+                                    .push(unit);
+                                let instance = Value::Instance { file: cf, node };
+                                match program.member(&instance, "constructor", 16) {
+                                    Value::Func { file, node } => Some((file, node)),
+                                    _ => None,
+                                }
+                            }
+                            Value::Func { file: ff, node } => Some((ff, node)),
+                            Value::Unknown => unique_method(program, file, c, &methods_by_name),
+                            _ => None,
+                        };
+                        if let Some((ff, node)) = target {
                             if let Some(fx) = program.files[ff].function_of(node) {
                                 unit_calls.entry(unit).or_default().push(Call {
                                     to: Unit {
@@ -335,6 +356,132 @@ impl Pipeline {
     }
 }
 
+/// Method names too common to resolve by name alone (`map.get(k)` is no
+/// call of some class's `get`).
+const COMMON_METHODS: &[&str] = &[
+    "get",
+    "set",
+    "has",
+    "add",
+    "delete",
+    "clear",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "slice",
+    "map",
+    "filter",
+    "forEach",
+    "reduce",
+    "find",
+    "some",
+    "every",
+    "join",
+    "concat",
+    "indexOf",
+    "includes",
+    "keys",
+    "values",
+    "entries",
+    "toString",
+    "valueOf",
+    "toJSON",
+    "then",
+    "catch",
+    "finally",
+    "on",
+    "once",
+    "off",
+    "emit",
+    "send",
+    "end",
+    "write",
+    "read",
+    "close",
+    "open",
+    "connect",
+    "listen",
+    "call",
+    "apply",
+    "bind",
+    "start",
+    "stop",
+    "run",
+    "init",
+    "create",
+    "update",
+    "remove",
+    "destroy",
+    "handle",
+    "process",
+    "next",
+    "resolve",
+    "reject",
+    "log",
+    "error",
+    "warn",
+    "info",
+    "debug",
+    "render",
+    "parse",
+    "use",
+    "query",
+    "exec",
+    "execute",
+    "save",
+    "load",
+    "constructor",
+    "dispose",
+    "reset",
+    "flush",
+    "pipe",
+];
+
+/// Methods (ES classes' and `X.prototype.m = function`) by name, over the run.
+fn methods_by_name(program: &Program<'_>) -> HashMap<String, Vec<(FileIx, FnIx)>> {
+    let mut out: HashMap<String, Vec<(FileIx, FnIx)>> = HashMap::new();
+    for (file, facts) in program.files.iter().enumerate() {
+        for (fx, func) in facts.functions.iter().enumerate() {
+            let is_method = func.node.kind() == "method_definition"
+                || func.node.parent().is_some_and(|p| {
+                    p.kind() == "assignment_expression"
+                        && p.child_by_field_name("left")
+                            .is_some_and(|l| text_of(facts.text, l).contains(".prototype."))
+                });
+            if let (true, Some(name)) = (is_method, &func.name) {
+                out.entry(name.clone()).or_default().push((file, fx));
+            }
+        }
+    }
+    out
+}
+
+/// `x.m(…)` on an unknown receiver: the run's only method named `m`, unless
+/// `m` is a common name.
+fn unique_method<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    callee: Node<'t>,
+    methods: &HashMap<String, Vec<(FileIx, FnIx)>>,
+) -> Option<(FileIx, Node<'t>)> {
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let name = text_of(
+        program.files[file].text,
+        callee.child_by_field_name("property")?,
+    );
+    if name.len() <= 3 || COMMON_METHODS.contains(&name) {
+        return None;
+    }
+    match methods.get(name).map(Vec::as_slice) {
+        Some([(f, fx)]) => Some((*f, program.files[*f].functions[*fx].node)),
+        _ => None,
+    }
+}
+
 /// The unit that contains `offset` in function `func` of `file`.
 pub fn unit_of(program: &Program<'_>, file: FileIx, func: Option<FnIx>, offset: usize) -> Unit {
     let Some(fx) = func else {
@@ -414,7 +561,12 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     if found.is_none() && value == Value::Unknown && !is_new {
         if let Some((object, method)) = &member {
             let receiver = program.eval(file, *object, 16);
-            if receiver == Value::Unknown {
+            // an unknown value, or an instance of a class of the run that
+            // does not define the method (an EventEmitter subclass)
+            if matches!(
+                receiver,
+                Value::Unknown | Value::Instance { .. } | Value::Class { .. }
+            ) {
                 let assumed = (object.kind() == "identifier")
                     .then(|| catalog.assumed_receiver(text_of(text, *object)))
                     .flatten();

@@ -53,6 +53,8 @@ pub struct FileFacts<'t> {
     pub exports: HashMap<String, Node<'t>>,
     /// Comments, for suppressions.
     pub comments: Vec<Node<'t>>,
+    /// `this.NAME` member expressions, for instance state.
+    pub this_members: Vec<Node<'t>>,
 }
 
 fn is_function(kind: &str) -> bool {
@@ -203,6 +205,7 @@ impl<'t> FileFacts<'t> {
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
+            this_members: Vec::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             facts.ref_by_start.insert(r.range.start, i);
@@ -242,6 +245,14 @@ impl<'t> FileFacts<'t> {
             }
             match kind {
                 "comment" => self.comments.push(node),
+                "member_expression" => {
+                    if node
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "this")
+                    {
+                        self.this_members.push(node);
+                    }
+                }
                 "call_expression" | "new_expression" => {
                     self.calls.push((node, current));
                     match current {
@@ -442,6 +453,16 @@ pub enum Value<'t> {
     },
     /// The exports object of a file of the run.
     Exports(FileIx),
+    /// A class of the run (`class_declaration` or `class` node).
+    Class {
+        file: FileIx,
+        node: Node<'t>,
+    },
+    /// An instance of a class of the run.
+    Instance {
+        file: FileIx,
+        node: Node<'t>,
+    },
     /// The `require` function.
     Require,
 }
@@ -515,6 +536,8 @@ impl<'t> Program<'t> {
         match node.kind() {
             "identifier" => self.eval_identifier(file, node, depth),
             k if is_function(k) => Value::Func { file, node },
+            "class" | "class_declaration" => Value::Class { file, node },
+            "this" => this_value(file, node),
             "object" => Value::Object { file, node },
             "await_expression" => match node.named_child(0) {
                 Some(e) => self.eval(file, e, depth - 1),
@@ -583,6 +606,7 @@ impl<'t> Program<'t> {
                     return Value::Unknown;
                 };
                 match self.eval(file, ctor, depth - 1) {
+                    Value::Class { file, node } => Value::Instance { file, node },
                     Value::Type(t) => self
                         .catalog
                         .construct(&t)
@@ -600,6 +624,18 @@ impl<'t> Program<'t> {
         let Some(f) = callee(node) else {
             return Value::Unknown;
         };
+        // `fn.bind(this)` is the same function, for our purposes.
+        if f.kind() == "member_expression"
+            && f.child_by_field_name("property")
+                .is_some_and(|p| text_of(text, p) == "bind")
+        {
+            if let Some(object) = f.child_by_field_name("object") {
+                let bound = self.eval(file, object, depth - 1);
+                if matches!(bound, Value::Func { .. }) {
+                    return bound;
+                }
+            }
+        }
         let target = self.eval(file, f, depth - 1);
         match target {
             Value::Require => {
@@ -656,6 +692,10 @@ impl<'t> Program<'t> {
                     Value::Unknown
                 }
             }
+            Value::Instance { file, node } => {
+                self.class_member(*file, *node, name, false, depth - 1)
+            }
+            Value::Class { file, node } => self.class_member(*file, *node, name, true, depth - 1),
             Value::Exports(f) => match self.files[*f].exports.get(name) {
                 Some(e) => self.eval(*f, *e, depth - 1),
                 None => Value::Unknown,
@@ -698,6 +738,59 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// A method of a class (static or not), looked up through `extends`.
+    fn class_member(
+        &self,
+        file: FileIx,
+        class: Node<'t>,
+        name: &str,
+        statics: bool,
+        depth: u32,
+    ) -> Value<'t> {
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        let text = self.files[file].text;
+        if let Some(body) = class.child_by_field_name("body") {
+            let mut c = body.walk();
+            for m in body.named_children(&mut c) {
+                if m.kind() != "method_definition" {
+                    continue;
+                }
+                let is_static = {
+                    let mut c2 = m.walk();
+                    let found = m.children(&mut c2).any(|k| k.kind() == "static");
+                    found
+                };
+                if is_static == statics
+                    && m.child_by_field_name("name")
+                        .is_some_and(|n| text_of(text, n) == name)
+                {
+                    return Value::Func { file, node: m };
+                }
+            }
+        }
+        // class_heritage: `extends X`
+        let mut c = class.walk();
+        let heritage = class
+            .named_children(&mut c)
+            .find(|n| n.kind() == "class_heritage");
+        let Some(parent) = heritage.and_then(|h| h.named_child(0)) else {
+            return Value::Unknown;
+        };
+        match self.eval(file, parent, depth - 1) {
+            Value::Class { file, node } => self.class_member(file, node, name, statics, depth - 1),
+            t @ Value::Type(_) if !statics => {
+                let Value::Type(ty) = &t else { unreachable!() };
+                match self.catalog.construct(ty).and_then(|f| f.returns.clone()) {
+                    Some(instance) => self.member(&Value::Type(instance), name, depth - 1),
+                    None => self.member(&t, name, depth - 1),
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
     fn eval_identifier(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
         let facts = &self.files[file];
         let name = text_of(facts.text, node);
@@ -733,6 +826,15 @@ impl<'t> Program<'t> {
                 Some(n) => {
                     let n = climb_to(n, &binding.declarator, is_function);
                     Value::Func { file, node: n }
+                }
+                None => Value::Unknown,
+            },
+            BindingKind::Class => match facts.node_at(&binding.declarator) {
+                Some(n) => {
+                    let n = climb_to(n, &binding.declarator, |k| {
+                        k == "class_declaration" || k == "class"
+                    });
+                    Value::Class { file, node: n }
                 }
                 None => Value::Unknown,
             },
@@ -804,6 +906,44 @@ impl<'t> Program<'t> {
         }
         v
     }
+}
+
+/// What `this` holds: the instance of the enclosing class (arrows see
+/// through), the class itself in a static method; unknown in plain functions.
+pub fn this_value<'t>(file: FileIx, node: Node<'t>) -> Value<'t> {
+    match enclosing_class(node) {
+        Some((class, false)) => Value::Instance { file, node: class },
+        Some((class, true)) => Value::Class { file, node: class },
+        None => Value::Unknown,
+    }
+}
+
+/// The class whose `this` a node sees, and whether it is in a static member.
+pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
+    let mut n = node;
+    for _ in 0..256 {
+        let p = n.parent()?;
+        match p.kind() {
+            "arrow_function" => {}
+            "function_expression"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration" => return None,
+            "method_definition" | "field_definition" | "class_static_block" => {
+                let is_static = p.kind() == "class_static_block" || {
+                    let mut c = p.walk();
+                    let found = p.children(&mut c).any(|k| k.kind() == "static");
+                    found
+                };
+                let class = p.parent()?.parent()?;
+                return matches!(class.kind(), "class" | "class_declaration")
+                    .then_some((class, is_static));
+            }
+            _ => {}
+        }
+        n = p;
+    }
+    None
 }
 
 /// Climbs from `node` to the outermost ancestor with exactly `range`, or the

@@ -6,8 +6,28 @@
 //! Every identifier reference is resolved to a binding (or left global) and
 //! classified as a read, a write, or a mutation of the object it holds.
 //! The walk is iterative: deeply nested code cannot overflow the stack.
+//!
+//! Conventions beyond the field docs below:
+//! - function declarations in blocks are block-scoped (strict/ES6 semantics);
+//!   a redeclaration (`var x; var x;`, `var` of a parameter's name) is the
+//!   same binding; a function expression's own name yields to a parameter or
+//!   `var` of the same name;
+//! - a class makes a Block scope spanning the whole class node (its name is
+//!   visible in the heritage); if it has field initialisers, a Function scope
+//!   spanning the class body holds them — the whole body (methods, computed
+//!   keys) is walked in it so that scope ranges nest; it declares nothing;
+//! - `for (const x of xs)`: `init` is `xs` and `path` starts with `Rest`
+//!   (some element); `for (const k in o)`: no `init`;
+//! - default values are references in the function scope, even where they
+//!   name a `var` of the body;
+//! - any write to an undeclared name (also `x += 1`, `x++`, `for (x of …)`,
+//!   destructuring) makes an implicit global; its `init` is `e` of a plain
+//!   `x = e`;
+//! - JSX: `<App>` and `</App>` are both reads of `App`; `<div>` is not;
+//! - `Object.assign` & co. are recognised by the name `Object` even if shadowed.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use flux_syntax::{TextRange, Tree};
 
@@ -26,10 +46,14 @@ pub enum ScopeKind {
     /// The module (program) body. Always `ScopeId(0)`.
     Module,
     /// A function, arrow, method, getter/setter or generator: holds parameters,
-    /// `var`s and hoisted function declarations of its body.
+    /// `var`s and hoisted function declarations of its body (and the
+    /// `let`/`const`/`class` of the body's top level). Also a class static
+    /// block, and the field initialisers of a class (one per class).
     Function,
     /// `{ … }`, `for (let …)`, `switch`, class body, catch clause: holds
-    /// `let`/`const`/`class` (and the catch parameter).
+    /// `let`/`const`/`class` (and the catch parameter). For a class, the
+    /// range is the whole class node; for `for`, the whole statement; for
+    /// `switch`, its body.
     Block,
 }
 
@@ -56,7 +80,9 @@ pub enum BindingKind {
     Class,
     /// A parameter; `index` is the position of the top-level parameter it
     /// comes from (for `({a}, [b]) =>`, `a` is 0 and `b` is 1).
-    Param { index: usize },
+    Param {
+        index: usize,
+    },
     CatchParam,
     /// The name of a named function or class *expression*, visible only inside it.
     FunctionName,
@@ -114,8 +140,19 @@ pub enum Mutation {
 
 /// The methods whose call mutates the receiver.
 pub const MUTATING_METHODS: &[&str] = &[
-    "push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set",
-    "add", "delete", "clear",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +160,9 @@ pub struct Reference {
     pub name: String,
     /// The identifier.
     pub range: TextRange,
-    /// Innermost scope containing the reference.
+    /// Innermost scope containing the reference. For the name of a function
+    /// or class *declaration*, the scope it is declared in (the node itself
+    /// spans the name).
     pub scope: ScopeId,
     /// `None`: an unresolved global (`console`, `require`, `process`).
     pub binding: Option<BindingId>,
@@ -153,11 +192,62 @@ pub struct ScopeTree {
 struct ScopeIndex {
     built: bool,
     /// Per scope: the names it declares (the binding a lookup finds).
-    names: Vec<HashMap<String, BindingId>>,
+    names: Vec<FxMap<String, BindingId>>,
     /// Declaring identifier (also of a redeclaration) → binding.
-    by_decl: HashMap<(usize, usize), BindingId>,
+    by_decl: FxMap<(usize, usize), BindingId>,
     /// Function node range → its scope.
-    functions: HashMap<(usize, usize), ScopeId>,
+    functions: FxMap<(usize, usize), ScopeId>,
+    /// Per scope: the innermost scope created before it whose range contains
+    /// it. Mostly its parent, but decorators and computed keys are walked in
+    /// the enclosing scope although the function/class node spans them.
+    enclosing: Vec<Option<ScopeId>>,
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The multiply-rotate hash of rustc (FxHash): the keys are short names and
+/// offsets from our own parse, so SipHash's DoS resistance buys nothing.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl ScopeTree {
@@ -174,9 +264,9 @@ impl ScopeTree {
         if !self.index.built {
             return self.scope_at_linear(offset);
         }
-        // Scopes are created in pre-order, so they are sorted by start and a
-        // parent contains its children: the innermost scope containing the
-        // offset is the last one starting at or before it, or an ancestor.
+        // Scopes are created in pre-order, so they are sorted by start: the
+        // innermost scope containing the offset is the last one starting at or
+        // before it, or one of the scopes enclosing that one.
         let after = self.scopes.partition_point(|s| s.range.start <= offset);
         let mut current = after.checked_sub(1).map(|i| ScopeId(i as u32));
         while let Some(s) = current {
@@ -184,7 +274,7 @@ impl ScopeTree {
             if range.start <= offset && offset < range.end {
                 return s;
             }
-            current = self.scope(s).parent;
+            current = self.index.enclosing.get(s.0 as usize).copied().flatten();
         }
         ScopeId(0)
     }
@@ -219,7 +309,11 @@ impl ScopeTree {
                 if let Some(&id) = self.index.names.get(s.0 as usize).and_then(|m| m.get(name)) {
                     return Some(id);
                 }
-            } else if let Some(i) = self.bindings.iter().position(|b| b.scope == s && b.name == name) {
+            } else if let Some(i) = self
+                .bindings
+                .iter()
+                .position(|b| b.scope == s && b.name == name)
+            {
                 return Some(BindingId(i as u32));
             }
             current = self.scopes.get(s.0 as usize).and_then(|s| s.parent);
@@ -234,7 +328,10 @@ impl ScopeTree {
         if self.index.built {
             return self.index.by_decl.get(&(range.start, range.end)).copied();
         }
-        self.bindings.iter().position(|b| b.decl == *range).map(|i| BindingId(i as u32))
+        self.bindings
+            .iter()
+            .position(|b| b.decl == *range)
+            .map(|i| BindingId(i as u32))
     }
 }
 

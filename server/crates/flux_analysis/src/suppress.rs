@@ -1,7 +1,7 @@
 //! `// flux-ignore-next-line CODE[, CODE]: reason` and
 //! `// flux-ignore-file CODE: reason` comments.
 
-use crate::model::{Finding, TextRange};
+use crate::model::{Code, Finding, Severity, TextRange};
 use crate::program::{text_of, FileFacts};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -88,4 +88,49 @@ impl Suppressions {
         }
         self.list.into_iter().map(|(s, _)| s).collect()
     }
+}
+
+/// `unused-suppression` findings: comments that suppressed nothing, or name
+/// a code that does not exist.
+pub(crate) fn unused(suppressions: &[Suppression], severity: Severity) -> Vec<Finding> {
+    suppressions
+        .iter()
+        .filter_map(|s| {
+            let unknown: Vec<&str> = s
+                .codes
+                .iter()
+                .map(String::as_str)
+                .filter(|c| Code::parse(c).is_none())
+                .collect();
+            let message = if !unknown.is_empty() {
+                format!(
+                    "unknown finding code `{}` in a suppression",
+                    unknown.join("`, `")
+                )
+            } else if s.used == 0 {
+                let what = if s.codes.is_empty() {
+                    "any finding".to_string()
+                } else {
+                    format!("`{}`", s.codes.join("`, `"))
+                };
+                let scope = if s.whole_file {
+                    "in this file"
+                } else {
+                    "on the next line"
+                };
+                format!("this suppression is unused: there is no {what} {scope}")
+            } else {
+                return None;
+            };
+            Some(Finding {
+                code: Code::UnusedSuppression,
+                severity,
+                message,
+                range: s.range.clone(),
+                binding: None,
+                fluxion: "main".into(),
+                related: Vec::new(),
+            })
+        })
+        .collect()
 }

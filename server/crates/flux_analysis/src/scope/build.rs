@@ -7,14 +7,12 @@
 //! of bindings per name — so a reference before its `var`/function
 //! declaration resolves like one after it, in linear time.
 
-use std::collections::HashMap;
-
 use flux_syntax::{Node, TextRange, Tree};
 use tree_sitter::TreeCursor;
 
 use super::{
-    Binding, BindingId, BindingKind, Mutation, PathStep, Reference, Scope, ScopeId, ScopeIndex,
-    ScopeKind, ScopeTree, MUTATING_METHODS,
+    Binding, BindingId, BindingKind, FxMap, Mutation, PathStep, Reference, Scope, ScopeId,
+    ScopeIndex, ScopeKind, ScopeTree, MUTATING_METHODS,
 };
 
 type Span = (usize, usize);
@@ -30,7 +28,11 @@ enum Ctx {
     Body,
     /// An assignment target: an identifier is written (and read too for
     /// `+=`, `++`); a member expression mutates its root object.
-    Target { read: bool, assign: Span, init: Option<Span> },
+    Target {
+        read: bool,
+        assign: Span,
+        init: Option<Span>,
+    },
     /// The object side of a member chain whose root object is mutated.
     MutRoot { mutation: Mutation, range: Span },
     /// A declaration pattern; `path` indexes [`Builder::paths`].
@@ -52,23 +54,63 @@ struct Item<'t> {
     ctx: Ctx,
 }
 
-struct RefBuild {
-    r: Reference,
-    /// The assigning expression of a write (declarator of an implicit global).
-    assign: Option<Span>,
-    /// `e` of a plain `x = e` (init of an implicit global).
-    init: Option<Span>,
-}
+/// What an implicit global made by a write would record: the assigning
+/// expression (its declarator) and `e` of a plain `x = e` (its init).
+type WriteInfo = (Span, Option<Span>);
 
 type Kids<'t> = Vec<(Node<'t>, Option<&'t str>)>;
 
+/// Node kind and field names by id, read once per file: `Node::kind` and
+/// `TreeCursor::field_name` measure a C string on every call, and
+/// `child_by_field_name` searches the field table.
+struct Names {
+    kinds: Vec<Box<str>>,
+    fields: Vec<Box<str>>,
+    /// Ids of [`FIELDS`], in order (0: not in the grammar).
+    ids: Vec<u16>,
+}
+
+const FIELDS: &[&str] = &[
+    "name",
+    "value",
+    "key",
+    "left",
+    "right",
+    "object",
+    "property",
+    "operator",
+    "source",
+    "initializer",
+    "alias",
+];
+
+impl Names {
+    fn new(tree: &Tree) -> Names {
+        let lang = tree.language();
+        let kinds = (0..lang.node_kind_count())
+            .map(|i| lang.node_kind_for_id(i as u16).unwrap_or("").into())
+            .collect();
+        let fields = (0..=lang.field_count())
+            .map(|i| lang.field_name_for_id(i as u16).unwrap_or("").into())
+            .collect();
+        let ids = FIELDS
+            .iter()
+            .map(|&f| lang.field_id_for_name(f).map_or(0, u16::from))
+            .collect();
+        Names { kinds, fields, ids }
+    }
+}
+
 struct Builder<'t> {
     text: &'t str,
+    names_of: &'t Names,
     scopes: Vec<Scope>,
     bindings: Vec<Binding>,
-    names: Vec<HashMap<String, BindingId>>,
-    by_decl: HashMap<Span, BindingId>,
-    refs: Vec<RefBuild>,
+    names: Vec<FxMap<String, BindingId>>,
+    by_decl: FxMap<Span, BindingId>,
+    refs: Vec<Reference>,
+    /// By the written identifier's start.
+    writes: FxMap<usize, WriteInfo>,
     decls: Vec<DeclInfo>,
     paths: Vec<(u32, PathStep)>,
     stack: Vec<Item<'t>>,
@@ -86,21 +128,32 @@ fn range(s: Span) -> TextRange {
 
 pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
     let root = tree.root_node();
+    let names_of = Names::new(tree);
     let mut b = Builder {
         text,
+        names_of: &names_of,
         scopes: Vec::new(),
         bindings: Vec::new(),
         names: Vec::new(),
-        by_decl: HashMap::new(),
+        by_decl: FxMap::default(),
         refs: Vec::new(),
+        writes: FxMap::default(),
         decls: Vec::new(),
         paths: Vec::new(),
         stack: Vec::new(),
         cursor: root.walk(),
         spare: Vec::new(),
     };
-    let module = b.new_scope(ScopeKind::Module, (0, text.len().max(root.end_byte())), None);
-    b.stack.push(Item { node: root, scope: module, ctx: Ctx::Body });
+    let module = b.new_scope(
+        ScopeKind::Module,
+        (0, text.len().max(root.end_byte())),
+        None,
+    );
+    b.stack.push(Item {
+        node: root,
+        scope: module,
+        ctx: Ctx::Body,
+    });
     while let Some(item) = b.stack.pop() {
         b.visit(item);
     }
@@ -108,6 +161,26 @@ pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
 }
 
 impl<'t> Builder<'t> {
+    fn kind<N: std::borrow::Borrow<Node<'t>>>(&self, n: N) -> &'t str {
+        self.names_of
+            .kinds
+            .get(n.borrow().kind_id() as usize)
+            .map_or("", |k| k)
+    }
+
+    /// `child_by_field_name` for the fields of [`FIELDS`].
+    fn child<N: std::borrow::Borrow<Node<'t>>>(
+        &self,
+        n: N,
+        field: &'static str,
+    ) -> Option<Node<'t>> {
+        let i = FIELDS.iter().position(|&f| f == field)?;
+        match self.names_of.ids[i] {
+            0 => None,
+            id => n.borrow().child_by_field_id(id),
+        }
+    }
+
     fn text_of(&self, n: Node<'_>) -> &'t str {
         self.text.get(n.byte_range()).unwrap_or("")
     }
@@ -118,8 +191,13 @@ impl<'t> Builder<'t> {
             (ScopeKind::Block, Some(p)) => self.scopes[p.0 as usize].var_scope,
             _ => id,
         };
-        self.scopes.push(Scope { kind, range: range(r), parent, var_scope });
-        self.names.push(HashMap::new());
+        self.scopes.push(Scope {
+            kind,
+            range: range(r),
+            parent,
+            var_scope,
+        });
+        self.names.push(FxMap::default());
         id
     }
 
@@ -138,7 +216,11 @@ impl<'t> Builder<'t> {
                 let n = self.cursor.node();
                 // comments are extras; so are some ERROR nodes, which are kept
                 if !n.is_extra() || n.is_error() {
-                    v.push((n, self.cursor.field_name()));
+                    let field = self
+                        .cursor
+                        .field_id()
+                        .and_then(|f| self.names_of.fields.get(u16::from(f) as usize));
+                    v.push((n, field.map(|f| &**f)));
                 }
                 if !self.cursor.goto_next_sibling() {
                     break;
@@ -241,22 +323,19 @@ impl<'t> Builder<'t> {
         }
         let name = self.text_of(n);
         let id = self.declare(target, name, kind, span(n), declarator, init, path);
-        self.refs.push(RefBuild {
-            r: Reference {
-                name: name.to_string(),
-                range: n.byte_range(),
-                scope,
-                binding: Some(id),
-                declaration: true,
-                read: false,
-                write,
-                mutation: None,
-            },
-            assign: None,
-            init: None,
+        self.refs.push(Reference {
+            name: name.to_string(),
+            range: n.byte_range(),
+            scope,
+            binding: Some(id),
+            declaration: true,
+            read: false,
+            write,
+            mutation: None,
         });
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add_ref(
         &mut self,
         n: Node<'t>,
@@ -270,19 +349,18 @@ impl<'t> Builder<'t> {
         if n.is_missing() {
             return;
         }
-        self.refs.push(RefBuild {
-            r: Reference {
-                name: self.text_of(n).to_string(),
-                range: n.byte_range(),
-                scope,
-                binding: None,
-                declaration: false,
-                read,
-                write,
-                mutation: mutation.map(|(m, s)| (m, range(s))),
-            },
-            assign,
-            init,
+        if let Some(assign) = assign {
+            self.writes.insert(n.start_byte(), (assign, init));
+        }
+        self.refs.push(Reference {
+            name: self.text_of(n).to_string(),
+            range: n.byte_range(),
+            scope,
+            binding: None,
+            declaration: false,
+            read,
+            write,
+            mutation: mutation.map(|(m, s)| (m, range(s))),
         });
     }
 
@@ -291,16 +369,26 @@ impl<'t> Builder<'t> {
         match ctx {
             Ctx::Expr => self.visit_expr(node, scope, false),
             Ctx::Body => self.visit_expr(node, scope, true),
-            Ctx::Target { read, assign, init } => self.visit_target(node, scope, read, assign, init),
-            Ctx::MutRoot { mutation, range } => match node.kind() {
-                "identifier" => self.add_ref(node, scope, true, false, Some((mutation, range)), None, None),
+            Ctx::Target { read, assign, init } => {
+                self.visit_target(node, scope, read, assign, init)
+            }
+            Ctx::MutRoot { mutation, range } => match self.kind(node) {
+                "identifier" => self.add_ref(
+                    node,
+                    scope,
+                    true,
+                    false,
+                    Some((mutation, range)),
+                    None,
+                    None,
+                ),
                 "member_expression" | "subscript_expression" => {
                     let kids = self.kids(node);
                     for &(k, field) in kids.iter().rev() {
                         match field {
                             Some("object") => self.push(k, scope, ctx),
                             Some("index") => self.push(k, scope, Ctx::Expr),
-                            _ if k.kind() == "ERROR" => self.push(k, scope, Ctx::Expr),
+                            _ if self.kind(k) == "ERROR" => self.push(k, scope, Ctx::Expr),
                             _ => {}
                         }
                     }
@@ -313,19 +401,39 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn visit_target(&mut self, node: Node<'t>, scope: ScopeId, read: bool, assign: Span, init: Option<Span>) {
+    fn visit_target(
+        &mut self,
+        node: Node<'t>,
+        scope: ScopeId,
+        read: bool,
+        assign: Span,
+        init: Option<Span>,
+    ) {
         let ctx = Ctx::Target { read, assign, init };
-        let pattern = Ctx::Target { read: false, assign, init: None };
-        match node.kind() {
+        let pattern = Ctx::Target {
+            read: false,
+            assign,
+            init: None,
+        };
+        match self.kind(node) {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 self.add_ref(node, scope, read, true, None, Some(assign), init)
             }
             "parenthesized_expression" => self.push_named(node, scope, ctx),
             "member_expression" | "subscript_expression" => {
-                let mutate = Ctx::MutRoot { mutation: Mutation::PropertyWrite, range: assign };
-                self.visit(Item { node, scope, ctx: mutate });
+                let mutate = Ctx::MutRoot {
+                    mutation: Mutation::PropertyWrite,
+                    range: assign,
+                };
+                self.visit(Item {
+                    node,
+                    scope,
+                    ctx: mutate,
+                });
             }
-            "object_pattern" | "array_pattern" | "rest_pattern" => self.push_named(node, scope, pattern),
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                self.push_named(node, scope, pattern)
+            }
             "pair_pattern" | "assignment_pattern" | "object_assignment_pattern" => {
                 let kids = self.kids(node);
                 for &(k, field) in kids.iter().rev() {
@@ -344,46 +452,63 @@ impl<'t> Builder<'t> {
 
     fn visit_decl(&mut self, node: Node<'t>, scope: ScopeId, info_id: u32, path: u32) {
         let info = self.decls[info_id as usize];
-        let decl = |path| Ctx::Decl { info: info_id, path };
-        match node.kind() {
+        let decl = |path| Ctx::Decl {
+            info: info_id,
+            path,
+        };
+        match self.kind(node) {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 let p = self.path_vec(path);
-                self.declare_ident(node, scope, info.target, info.kind, info.declarator, info.init, p, info.write);
+                self.declare_ident(
+                    node,
+                    scope,
+                    info.target,
+                    info.kind,
+                    info.declarator,
+                    info.init,
+                    p,
+                    info.write,
+                );
             }
             "object_pattern" => {
                 let kids = self.kids(node);
                 let mark = self.stack.len();
                 for &(k, _) in kids.iter() {
-                    match k.kind() {
+                    match self.kind(k) {
                         "pair_pattern" => {
-                            let key = k.child_by_field_name("key");
+                            let key = self.child(k, "key");
                             let step = match key {
-                                Some(key) if key.kind() == "computed_property_name" => {
+                                Some(key) if self.kind(key) == "computed_property_name" => {
                                     self.push(key, scope, Ctx::Expr);
                                     PathStep::Rest
                                 }
                                 Some(key) => PathStep::Property(self.key_name(key)),
                                 None => PathStep::Rest,
                             };
-                            if let Some(v) = k.child_by_field_name("value") {
+                            if let Some(v) = self.child(k, "value") {
                                 let p = self.extend_path(path, step);
                                 self.push(v, scope, decl(p));
                             }
                         }
                         "shorthand_property_identifier_pattern" => {
-                            let p = self.extend_path(path, PathStep::Property(self.text_of(k).to_string()));
+                            let p = self
+                                .extend_path(path, PathStep::Property(self.text_of(k).to_string()));
                             self.push(k, scope, decl(p));
                         }
                         "object_assignment_pattern" => {
-                            if let Some(left) = k.child_by_field_name("left") {
-                                let p = if left.kind() == "shorthand_property_identifier_pattern" {
-                                    self.extend_path(path, PathStep::Property(self.text_of(left).to_string()))
-                                } else {
-                                    path
-                                };
+                            if let Some(left) = self.child(k, "left") {
+                                let p =
+                                    if self.kind(left) == "shorthand_property_identifier_pattern" {
+                                        self.extend_path(
+                                            path,
+                                            PathStep::Property(self.text_of(left).to_string()),
+                                        )
+                                    } else {
+                                        path
+                                    };
                                 self.push(left, scope, decl(p));
                             }
-                            if let Some(right) = k.child_by_field_name("right") {
+                            if let Some(right) = self.child(k, "right") {
                                 self.push(right, scope, Ctx::Expr);
                             }
                         }
@@ -400,7 +525,7 @@ impl<'t> Builder<'t> {
                 let mark = self.stack.len();
                 let mut index = 0;
                 for &(k, _) in kids.iter() {
-                    match k.kind() {
+                    match self.kind(k) {
                         "," => index += 1,
                         // `[a, ...r]`: `r` is the rest, not element 1
                         "rest_pattern" => self.push(k, scope, decl(path)),
@@ -438,7 +563,7 @@ impl<'t> Builder<'t> {
     /// The property name of a non-computed key.
     fn key_name(&self, key: Node<'t>) -> String {
         let t = self.text_of(key);
-        if key.kind() == "string" && t.len() >= 2 {
+        if self.kind(key) == "string" && t.len() >= 2 {
             t.get(1..t.len() - 1).unwrap_or(t).to_string()
         } else {
             t.to_string()
@@ -454,7 +579,7 @@ impl<'t> Builder<'t> {
             if !k.is_named() {
                 continue;
             }
-            if k.kind() == "ERROR" {
+            if self.kind(k) == "ERROR" {
                 self.push(k, f, Ctx::Expr);
                 continue;
             }
@@ -465,20 +590,34 @@ impl<'t> Builder<'t> {
                 init: None,
                 write: true,
             };
-            if k.kind() == "assignment_pattern" {
-                let left = k.child_by_field_name("left");
-                let right = k.child_by_field_name("right");
+            if self.kind(k) == "assignment_pattern" {
+                let left = self.child(k, "left");
+                let right = self.child(k, "right");
                 info.init = right.map(span);
                 let id = self.add_decl(info);
                 if let Some(left) = left {
-                    self.push(left, f, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        left,
+                        f,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
                 if let Some(right) = right {
                     self.push(right, f, Ctx::Expr);
                 }
             } else {
                 let id = self.add_decl(info);
-                self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+                self.push(
+                    k,
+                    f,
+                    Ctx::Decl {
+                        info: id,
+                        path: NO_PATH,
+                    },
+                );
             }
             index += 1;
         }
@@ -489,27 +628,44 @@ impl<'t> Builder<'t> {
     /// A function-like node: its own scope, an optional name, parameters, body.
     fn visit_function(&mut self, node: Node<'t>, scope: ScopeId, declaration: bool) {
         let kids = self.kids(node);
+        let mark = self.stack.len();
         // the name of a declaration lives outside; computed method names and
         // decorators are evaluated outside too
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if declaration && k.kind() == "identifier" => {
-                    self.declare_ident(k, scope, scope, BindingKind::Function, span(node), None, vec![], true)
+                Some("name") if declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    scope,
+                    scope,
+                    BindingKind::Function,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
+                Some("name") if self.kind(k) == "computed_property_name" => {
+                    self.push(k, scope, Ctx::Expr)
                 }
-                Some("name") if k.kind() == "computed_property_name" => self.push(k, scope, Ctx::Expr),
                 Some("decorator") => self.push(k, scope, Ctx::Expr),
                 _ => {}
             }
         }
         let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
-        let mark = self.stack.len();
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if !declaration && k.kind() == "identifier" => {
-                    self.declare_ident(k, f, f, BindingKind::FunctionName, span(node), None, vec![], true)
-                }
+                Some("name") if !declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    f,
+                    f,
+                    BindingKind::FunctionName,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
                 Some("parameters") => {
-                    // pushed in reverse below; params go on the stack in order
+                    // push_params leaves its items in pop order; restore source
+                    // order, as the whole segment is reversed below
                     let m2 = self.stack.len();
                     self.push_params(k, f);
                     self.stack[m2..].reverse();
@@ -522,10 +678,25 @@ impl<'t> Builder<'t> {
                         init: None,
                         write: true,
                     });
-                    self.push(k, f, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        k,
+                        f,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
-                Some("body") => self.push(k, f, if k.kind() == "statement_block" { Ctx::Body } else { Ctx::Expr }),
-                None if k.kind() == "ERROR" => self.push(k, f, Ctx::Expr),
+                Some("body") => self.push(
+                    k,
+                    f,
+                    if self.kind(k) == "statement_block" {
+                        Ctx::Body
+                    } else {
+                        Ctx::Expr
+                    },
+                ),
+                None if self.kind(k) == "ERROR" => self.push(k, f, Ctx::Expr),
                 _ => {}
             }
         }
@@ -537,7 +708,16 @@ impl<'t> Builder<'t> {
         let kids = self.kids(node);
         if declaration {
             if let Some(&(name, _)) = kids.iter().find(|(_, f)| *f == Some("name")) {
-                self.declare_ident(name, scope, scope, BindingKind::Class, span(node), None, vec![], true);
+                self.declare_ident(
+                    name,
+                    scope,
+                    scope,
+                    BindingKind::Class,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                );
             }
         }
         // The class scope spans the whole class node: the inner name is
@@ -547,9 +727,16 @@ impl<'t> Builder<'t> {
         let mark = self.stack.len();
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if !declaration && k.kind() == "identifier" => {
-                    self.declare_ident(k, c, c, BindingKind::FunctionName, span(node), None, vec![], true)
-                }
+                Some("name") if !declaration && self.kind(k) == "identifier" => self.declare_ident(
+                    k,
+                    c,
+                    c,
+                    BindingKind::FunctionName,
+                    span(node),
+                    None,
+                    vec![],
+                    true,
+                ),
                 Some("name") => {}
                 _ if k.is_named() => self.push(k, c, Ctx::Expr),
                 _ => {}
@@ -561,11 +748,17 @@ impl<'t> Builder<'t> {
 
     fn visit_class_body(&mut self, node: Node<'t>, scope: ScopeId) {
         let kids = self.kids(node);
-        let has_fields = kids.iter().any(|(k, _)| k.kind() == "field_definition" && k.child_by_field_name("value").is_some());
+        let has_fields = kids
+            .iter()
+            .any(|(k, _)| self.kind(k) == "field_definition" && self.child(k, "value").is_some());
         // Field initialisers run as if in one function per class (the
         // constructor). The whole body is walked in that scope so that
         // scope ranges nest; it declares nothing, so lookups are unaffected.
-        let inner = if has_fields { self.new_scope(ScopeKind::Function, span(node), Some(scope)) } else { scope };
+        let inner = if has_fields {
+            self.new_scope(ScopeKind::Function, span(node), Some(scope))
+        } else {
+            scope
+        };
         for &(k, _) in kids.iter().rev() {
             if k.is_named() {
                 self.push(k, inner, Ctx::Expr);
@@ -576,22 +769,30 @@ impl<'t> Builder<'t> {
 
     fn visit_declaration(&mut self, node: Node<'t>, scope: ScopeId) {
         let kids = self.kids(node);
-        let kind = match node.kind() {
+        let kind = match self.kind(node) {
             "variable_declaration" => BindingKind::Var,
             "lexical_declaration" => {
-                match kids.iter().find(|(_, f)| *f == Some("kind")).map(|(k, _)| k.kind()) {
+                match kids
+                    .iter()
+                    .find(|(_, f)| *f == Some("kind"))
+                    .map(|(k, _)| self.kind(k))
+                {
                     Some("let") => BindingKind::Let,
                     _ => BindingKind::Const,
                 }
             }
             _ => BindingKind::Const, // `using`
         };
-        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { scope };
+        let target = if kind == BindingKind::Var {
+            self.var_scope(scope)
+        } else {
+            scope
+        };
         let mark = self.stack.len();
         for &(k, _) in kids.iter() {
-            if k.kind() == "variable_declarator" {
-                let name = k.child_by_field_name("name");
-                let value = k.child_by_field_name("value");
+            if self.kind(k) == "variable_declarator" {
+                let name = self.child(k, "name");
+                let value = self.child(k, "value");
                 let id = self.add_decl(DeclInfo {
                     kind,
                     target,
@@ -600,7 +801,14 @@ impl<'t> Builder<'t> {
                     write: value.is_some(),
                 });
                 if let Some(name) = name {
-                    self.push(name, scope, Ctx::Decl { info: id, path: NO_PATH });
+                    self.push(
+                        name,
+                        scope,
+                        Ctx::Decl {
+                            info: id,
+                            path: NO_PATH,
+                        },
+                    );
                 }
                 if let Some(value) = value {
                     self.push(value, scope, Ctx::Expr);
@@ -619,7 +827,7 @@ impl<'t> Builder<'t> {
         let mut kind_start = None;
         for &(k, field) in kids.iter() {
             if field == Some("kind") {
-                let this = match k.kind() {
+                let this = match self.kind(k) {
                     "var" => Some(BindingKind::Var),
                     "let" => Some(BindingKind::Let),
                     "const" | "using" => Some(BindingKind::Const),
@@ -631,8 +839,13 @@ impl<'t> Builder<'t> {
                 }
             }
         }
-        let of = kids.iter().any(|(k, f)| *f == Some("operator") && k.kind() == "of");
-        let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+        let of = kids
+            .iter()
+            .any(|(k, f)| *f == Some("operator") && self.kind(k) == "of");
+        let right = kids
+            .iter()
+            .find(|(_, f)| *f == Some("right"))
+            .map(|(k, _)| span(*k));
         let inner = match kind {
             Some(BindingKind::Let) | Some(BindingKind::Const) => {
                 self.new_scope(ScopeKind::Block, span(node), Some(scope))
@@ -644,7 +857,11 @@ impl<'t> Builder<'t> {
             match field {
                 Some("left") => match kind {
                     Some(kind) => {
-                        let target = if kind == BindingKind::Var { self.var_scope(scope) } else { inner };
+                        let target = if kind == BindingKind::Var {
+                            self.var_scope(scope)
+                        } else {
+                            inner
+                        };
                         // `for (const x of xs)`: x is some element of xs
                         let (init, path) = match (of, right) {
                             (true, Some(r)) => (Some(r), self.extend_path(NO_PATH, PathStep::Rest)),
@@ -659,7 +876,15 @@ impl<'t> Builder<'t> {
                         });
                         self.push(k, inner, Ctx::Decl { info: id, path });
                     }
-                    None => self.push(k, inner, Ctx::Target { read: false, assign: span(node), init: None }),
+                    None => self.push(
+                        k,
+                        inner,
+                        Ctx::Target {
+                            read: false,
+                            assign: span(node),
+                            init: None,
+                        },
+                    ),
                 },
                 _ if k.is_named() => self.push(k, inner, Ctx::Expr),
                 _ => {}
@@ -676,18 +901,31 @@ impl<'t> Builder<'t> {
         let mut object_mutator = false;
         for &(k, field) in kids.iter() {
             match field {
-                Some("function") if k.kind() == "member_expression" => {
-                    let object = k.child_by_field_name("object");
-                    let property = k.child_by_field_name("property");
-                    let prop = property.filter(|p| p.kind() == "property_identifier").map(|p| self.text_of(p));
+                Some("function") if self.kind(k) == "member_expression" => {
+                    let object = self.child(k, "object");
+                    let property = self.child(k, "property");
+                    let prop = property
+                        .filter(|p| self.kind(p) == "property_identifier")
+                        .map(|p| self.text_of(p));
                     match (object, prop) {
-                        (Some(o), Some(p)) if MUTATING_METHODS.contains(&p) => {
-                            self.push(o, scope, Ctx::MutRoot { mutation: Mutation::MutatingCall, range: call })
-                        }
+                        (Some(o), Some(p)) if MUTATING_METHODS.contains(&p) => self.push(
+                            o,
+                            scope,
+                            Ctx::MutRoot {
+                                mutation: Mutation::MutatingCall,
+                                range: call,
+                            },
+                        ),
                         (Some(o), Some(p))
-                            if o.kind() == "identifier"
+                            if self.kind(o) == "identifier"
                                 && self.text_of(o) == "Object"
-                                && matches!(p, "assign" | "defineProperty" | "defineProperties" | "setPrototypeOf") =>
+                                && matches!(
+                                    p,
+                                    "assign"
+                                        | "defineProperty"
+                                        | "defineProperties"
+                                        | "setPrototypeOf"
+                                ) =>
                         {
                             object_mutator = true;
                             self.push(k, scope, Ctx::Expr);
@@ -695,15 +933,22 @@ impl<'t> Builder<'t> {
                         _ => self.push(k, scope, Ctx::Expr),
                     }
                 }
-                Some("arguments") if object_mutator && k.kind() == "arguments" => {
+                Some("arguments") if object_mutator && self.kind(k) == "arguments" => {
                     let args = self.kids(k);
                     let mut first = true;
                     for &(a, _) in args.iter() {
                         if !a.is_named() {
                             continue;
                         }
-                        if first && a.kind() != "spread_element" {
-                            self.push(a, scope, Ctx::MutRoot { mutation: Mutation::ObjectMutator, range: call });
+                        if first && self.kind(a) != "spread_element" {
+                            self.push(
+                                a,
+                                scope,
+                                Ctx::MutRoot {
+                                    mutation: Mutation::ObjectMutator,
+                                    range: call,
+                                },
+                            );
                         } else {
                             self.push(a, scope, Ctx::Expr);
                         }
@@ -720,15 +965,15 @@ impl<'t> Builder<'t> {
     }
 
     fn visit_import(&mut self, node: Node<'t>, scope: ScopeId) {
-        let source = node.child_by_field_name("source").map(span);
+        let source = self.child(node, "source").map(span);
         let kids = self.kids(node);
         for &(clause, _) in kids.iter() {
-            if clause.kind() != "import_clause" {
+            if self.kind(clause) != "import_clause" {
                 continue;
             }
             let parts = self.kids(clause);
             for &(p, _) in parts.iter() {
-                match p.kind() {
+                match self.kind(p) {
                     "identifier" => self.declare_ident(
                         p,
                         scope,
@@ -740,23 +985,42 @@ impl<'t> Builder<'t> {
                         true,
                     ),
                     "namespace_import" => {
-                        if let Some(id) = p.named_child(0).filter(|n| n.kind() == "identifier") {
-                            self.declare_ident(id, scope, scope, BindingKind::Import, span(p), source, vec![], true);
+                        if let Some(id) = p.named_child(0).filter(|n| self.kind(n) == "identifier")
+                        {
+                            self.declare_ident(
+                                id,
+                                scope,
+                                scope,
+                                BindingKind::Import,
+                                span(p),
+                                source,
+                                vec![],
+                                true,
+                            );
                         }
                     }
                     "named_imports" => {
                         let specs = self.kids(p);
                         for &(s, _) in specs.iter() {
-                            if s.kind() != "import_specifier" {
+                            if self.kind(s) != "import_specifier" {
                                 continue;
                             }
-                            let name = s.child_by_field_name("name");
-                            let alias = s.child_by_field_name("alias");
-                            let local = alias.or(name).filter(|n| n.kind() == "identifier");
+                            let name = self.child(s, "name");
+                            let alias = self.child(s, "alias");
+                            let local = alias.or(name).filter(|n| self.kind(n) == "identifier");
                             if let (Some(name), Some(local)) = (name, local) {
                                 let imported = self.key_name(name);
                                 let path = vec![PathStep::Property(imported)];
-                                self.declare_ident(local, scope, scope, BindingKind::Import, span(s), source, path, true);
+                                self.declare_ident(
+                                    local,
+                                    scope,
+                                    scope,
+                                    BindingKind::Import,
+                                    span(s),
+                                    source,
+                                    path,
+                                    true,
+                                );
                             }
                         }
                         self.recycle(specs);
@@ -770,14 +1034,36 @@ impl<'t> Builder<'t> {
     }
 
     fn visit_expr(&mut self, node: Node<'t>, scope: ScopeId, body: bool) {
-        match node.kind() {
-            "identifier" | "shorthand_property_identifier" => self.add_ref(node, scope, true, false, None, None, None),
+        match self.kind(node) {
+            "identifier" | "shorthand_property_identifier" => {
+                self.add_ref(node, scope, true, false, None, None, None)
+            }
             // no references inside
-            "comment" | "string" | "number" | "regex" | "property_identifier" | "private_property_identifier"
-            | "statement_identifier" | "this" | "super" | "true" | "false" | "null" | "undefined"
-            | "meta_property" | "jsx_namespace_name" | "jsx_text" | "hash_bang_line" | "html_comment"
-            | "namespace_export" | "import_clause" | "import_specifier" | "named_imports" | "namespace_import"
-            | "shorthand_property_identifier_pattern" | "import" => {}
+            "comment"
+            | "string"
+            | "number"
+            | "regex"
+            | "property_identifier"
+            | "private_property_identifier"
+            | "statement_identifier"
+            | "this"
+            | "super"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "meta_property"
+            | "jsx_namespace_name"
+            | "jsx_text"
+            | "hash_bang_line"
+            | "html_comment"
+            | "namespace_export"
+            | "import_clause"
+            | "import_specifier"
+            | "named_imports"
+            | "namespace_import"
+            | "shorthand_property_identifier_pattern"
+            | "import" => {}
             "statement_block" if !body => {
                 let s = self.new_scope(ScopeKind::Block, span(node), Some(scope));
                 self.push_named(node, s, Ctx::Expr);
@@ -789,10 +1075,14 @@ impl<'t> Builder<'t> {
             "variable_declaration" | "lexical_declaration" | "using_declaration" => {
                 self.visit_declaration(node, scope)
             }
-            "function_declaration" | "generator_function_declaration" => self.visit_function(node, scope, true),
-            "function_expression" | "generator_function" | "function" | "arrow_function" | "method_definition" => {
-                self.visit_function(node, scope, false)
+            "function_declaration" | "generator_function_declaration" => {
+                self.visit_function(node, scope, true)
             }
+            "function_expression"
+            | "generator_function"
+            | "function"
+            | "arrow_function"
+            | "method_definition" => self.visit_function(node, scope, false),
             "class_declaration" => self.visit_class(node, scope, true),
             "class" => self.visit_class(node, scope, false),
             "class_body" => self.visit_class_body(node, scope),
@@ -826,7 +1116,14 @@ impl<'t> Builder<'t> {
                                 init: None,
                                 write: true,
                             });
-                            self.push(k, c, Ctx::Decl { info: id, path: NO_PATH });
+                            self.push(
+                                k,
+                                c,
+                                Ctx::Decl {
+                                    info: id,
+                                    path: NO_PATH,
+                                },
+                            );
                         }
                         Some("body") => self.push(k, c, Ctx::Body),
                         _ if k.is_named() => self.push(k, c, Ctx::Expr),
@@ -836,22 +1133,37 @@ impl<'t> Builder<'t> {
                 self.recycle(kids);
             }
             "for_statement" => {
-                let lexical = node
-                    .child_by_field_name("initializer")
-                    .is_some_and(|i| matches!(i.kind(), "lexical_declaration" | "using_declaration"));
-                let s = if lexical { self.new_scope(ScopeKind::Block, span(node), Some(scope)) } else { scope };
+                let lexical = node.child_by_field_name("initializer").is_some_and(|i| {
+                    matches!(self.kind(i), "lexical_declaration" | "using_declaration")
+                });
+                let s = if lexical {
+                    self.new_scope(ScopeKind::Block, span(node), Some(scope))
+                } else {
+                    scope
+                };
                 self.push_named(node, s, Ctx::Expr);
             }
             "for_in_statement" => self.visit_for_in(node, scope),
             "assignment_expression" | "augmented_assignment_expression" => {
-                let read = node.kind() == "augmented_assignment_expression";
+                let read = self.kind(node) == "augmented_assignment_expression";
                 let kids = self.kids(node);
-                let right = kids.iter().find(|(_, f)| *f == Some("right")).map(|(k, _)| span(*k));
+                let right = kids
+                    .iter()
+                    .find(|(_, f)| *f == Some("right"))
+                    .map(|(k, _)| span(*k));
                 for &(k, field) in kids.iter().rev() {
                     match field {
                         Some("left") => {
                             let init = if read { None } else { right };
-                            self.push(k, scope, Ctx::Target { read, assign: span(node), init })
+                            self.push(
+                                k,
+                                scope,
+                                Ctx::Target {
+                                    read,
+                                    assign: span(node),
+                                    init,
+                                },
+                            )
                         }
                         _ if k.is_named() => self.push(k, scope, Ctx::Expr),
                         _ => {}
@@ -860,13 +1172,22 @@ impl<'t> Builder<'t> {
                 self.recycle(kids);
             }
             "update_expression" => {
-                let target = Ctx::Target { read: true, assign: span(node), init: None };
+                let target = Ctx::Target {
+                    read: true,
+                    assign: span(node),
+                    init: None,
+                };
                 self.push_named(node, scope, target);
             }
             "unary_expression" => {
-                let delete = node.child_by_field_name("operator").is_some_and(|o| o.kind() == "delete");
+                let delete = self
+                    .child(node, "operator")
+                    .is_some_and(|o| self.kind(o) == "delete");
                 let ctx = if delete {
-                    Ctx::MutRoot { mutation: Mutation::Delete, range: span(node) }
+                    Ctx::MutRoot {
+                        mutation: Mutation::Delete,
+                        range: span(node),
+                    }
                 } else {
                     Ctx::Expr
                 };
@@ -876,14 +1197,17 @@ impl<'t> Builder<'t> {
             "import_statement" => self.visit_import(node, scope),
             "export_statement" => {
                 // `export … from 'm'` names no local binding
-                if node.child_by_field_name("source").is_none() {
+                if self.child(node, "source").is_none() {
                     self.push_named(node, scope, Ctx::Expr);
                 }
             }
             "export_clause" => {
                 let kids = self.kids(node);
                 for &(s, _) in kids.iter().rev() {
-                    if let Some(name) = s.child_by_field_name("name").filter(|n| n.kind() == "identifier") {
+                    if let Some(name) = self
+                        .child(s, "name")
+                        .filter(|n| self.kind(n) == "identifier")
+                    {
                         self.push(name, scope, Ctx::Expr);
                     }
                 }
@@ -892,9 +1216,12 @@ impl<'t> Builder<'t> {
             "jsx_opening_element" | "jsx_closing_element" | "jsx_self_closing_element" => {
                 let kids = self.kids(node);
                 for &(k, field) in kids.iter().rev() {
-                    if field == Some("name") && k.kind() == "identifier" {
+                    if field == Some("name") && self.kind(k) == "identifier" {
                         // `<div>` is an intrinsic element, `<App>` a variable
-                        if !self.text_of(k).starts_with(|c: char| c.is_ascii_lowercase()) {
+                        if !self
+                            .text_of(k)
+                            .starts_with(|c: char| c.is_ascii_lowercase())
+                        {
                             self.push(k, scope, Ctx::Expr);
                         }
                     } else if k.is_named() {
@@ -909,24 +1236,32 @@ impl<'t> Builder<'t> {
 
     fn finish(mut self) -> ScopeTree {
         // references in source order (the walk is nearly so already)
-        self.refs.sort_by_key(|r| r.r.range.start);
+        if !self.refs.is_sorted_by_key(|r| r.range.start) {
+            self.refs.sort_by_key(|r| r.range.start);
+        }
         self.resolve();
         self.implicit_globals();
-        let mut by_decl = HashMap::with_capacity(self.by_decl.len());
-        for ((s, e), id) in self.by_decl {
-            by_decl.insert((s, e), id);
-        }
-        let mut functions = HashMap::new();
+        let by_decl = self.by_decl;
+        let mut functions = FxMap::default();
         for (i, s) in self.scopes.iter().enumerate() {
             if s.kind == ScopeKind::Function {
-                functions.entry((s.range.start, s.range.end)).or_insert(ScopeId(i as u32));
+                functions
+                    .entry((s.range.start, s.range.end))
+                    .or_insert(ScopeId(i as u32));
             }
         }
+        let enclosing = enclosing(&self.scopes);
         ScopeTree {
             scopes: self.scopes,
             bindings: self.bindings,
-            references: self.refs.into_iter().map(|r| r.r).collect(),
-            index: ScopeIndex { built: true, names: self.names, by_decl, functions },
+            references: self.refs,
+            index: ScopeIndex {
+                built: true,
+                names: self.names,
+                by_decl,
+                functions,
+                enclosing,
+            },
         }
     }
 
@@ -935,19 +1270,20 @@ impl<'t> Builder<'t> {
     /// of scopes, bindings and references whatever the nesting.
     fn resolve(&mut self) {
         let n = self.scopes.len();
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (i, s) in self.scopes.iter().enumerate() {
-            if let Some(p) = s.parent {
-                children[p.0 as usize].push(i as u32);
-            }
-        }
-        let mut refs_in: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (i, r) in self.refs.iter().enumerate() {
-            if r.r.binding.is_none() {
-                refs_in[r.r.scope.0 as usize].push(i as u32);
-            }
-        }
-        let mut visible: HashMap<&str, Vec<BindingId>> = HashMap::new();
+        let children = Csr::new(
+            n,
+            self.scopes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((s.parent?.0, i as u32))),
+        );
+        let unresolved = self
+            .refs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.binding.is_none());
+        let refs_in = Csr::new(n, unresolved.map(|(i, r)| (r.scope.0, i as u32)));
+        let mut visible: FxMap<&str, Vec<BindingId>> = FxMap::default();
         // (scope, entering?)
         let mut stack = vec![(0u32, true)];
         while let Some((s, enter)) = stack.pop() {
@@ -956,12 +1292,12 @@ impl<'t> Builder<'t> {
                 for (name, &id) in names {
                     visible.entry(name.as_str()).or_default().push(id);
                 }
-                for &r in &refs_in[s as usize] {
-                    let r = &mut self.refs[r as usize].r;
+                for &r in refs_in.get(s) {
+                    let r = &mut self.refs[r as usize];
                     r.binding = visible.get(r.name.as_str()).and_then(|v| v.last().copied());
                 }
                 stack.push((s, false));
-                for &c in children[s as usize].iter().rev() {
+                for &c in children.get(s).iter().rev() {
                     stack.push((c, true));
                 }
             } else {
@@ -979,44 +1315,103 @@ impl<'t> Builder<'t> {
     /// Compound assignments and `++` count too: the name is global state
     /// either way (declared by another script, or created by this code).
     fn implicit_globals(&mut self) {
-        let mut first_write: HashMap<&str, usize> = HashMap::new();
+        let mut first_write: FxMap<&str, usize> = FxMap::default();
         for (i, r) in self.refs.iter().enumerate() {
-            if r.r.binding.is_none() && r.r.write {
-                first_write.entry(r.r.name.as_str()).or_insert(i);
+            if r.binding.is_none() && r.write {
+                first_write.entry(r.name.as_str()).or_insert(i);
             }
         }
         if first_write.is_empty() {
             return;
         }
-        let first_write: HashMap<String, usize> = first_write.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let mut made: HashMap<String, BindingId> = HashMap::new();
+        let first_write: FxMap<String, usize> = first_write
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let mut made: FxMap<String, BindingId> = FxMap::default();
         for i in 0..self.refs.len() {
-            if self.refs[i].r.binding.is_some() {
+            if self.refs[i].binding.is_some() {
                 continue;
             }
-            let Some(&w) = first_write.get(self.refs[i].r.name.as_str()) else { continue };
-            let id = match made.get(self.refs[i].r.name.as_str()) {
+            let Some(&w) = first_write.get(self.refs[i].name.as_str()) else {
+                continue;
+            };
+            let id = match made.get(self.refs[i].name.as_str()) {
                 Some(&id) => id,
                 None => {
                     let first = &self.refs[w];
                     let id = BindingId(self.bindings.len() as u32);
-                    let decl = first.r.range.clone();
+                    let decl = first.range.clone();
+                    let (assign, init) = self
+                        .writes
+                        .get(&decl.start)
+                        .copied()
+                        .unwrap_or(((decl.start, decl.end), None));
                     self.bindings.push(Binding {
-                        name: first.r.name.clone(),
+                        name: first.name.clone(),
                         kind: BindingKind::ImplicitGlobal,
                         scope: ScopeId(0),
                         decl: decl.clone(),
-                        declarator: first.assign.map(range).unwrap_or(decl.clone()),
-                        init: first.init.map(range),
+                        declarator: range(assign),
+                        init: init.map(range),
                         path: vec![],
                     });
-                    self.names[0].insert(first.r.name.clone(), id);
+                    self.names[0].insert(first.name.clone(), id);
                     self.by_decl.insert((decl.start, decl.end), id);
-                    made.insert(first.r.name.clone(), id);
+                    made.insert(first.name.clone(), id);
                     id
                 }
             };
-            self.refs[i].r.binding = Some(id);
+            self.refs[i].binding = Some(id);
         }
     }
+}
+
+/// Lists of `u32` per key `0..n` in two flat vectors (compressed rows), each
+/// list in insertion order.
+struct Csr {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Csr {
+    fn new(n: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> Csr {
+        let mut starts = vec![0u32; n + 1];
+        for (k, _) in pairs.clone() {
+            starts[k as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; starts[n] as usize];
+        for (k, v) in pairs {
+            items[next[k as usize] as usize] = v;
+            next[k as usize] += 1;
+        }
+        Csr { starts, items }
+    }
+
+    fn get(&self, k: u32) -> &[u32] {
+        &self.items[self.starts[k as usize] as usize..self.starts[k as usize + 1] as usize]
+    }
+}
+
+/// For each scope (sorted by start, ranges nested), the innermost earlier
+/// scope whose range contains it: a stack of open ranges, linear time.
+fn enclosing(scopes: &[Scope]) -> Vec<Option<ScopeId>> {
+    let mut out = Vec::with_capacity(scopes.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (i, s) in scopes.iter().enumerate() {
+        while let Some(&top) = open.last() {
+            let t = &scopes[top].range;
+            if t.start <= s.range.start && s.range.end <= t.end {
+                break;
+            }
+            open.pop();
+        }
+        out.push(open.last().map(|&t| ScopeId(t as u32)));
+        open.push(i);
+    }
+    out
 }

@@ -52,10 +52,22 @@ fn refs(src: &str) -> String {
             None => "global".to_string(),
             Some(b) => {
                 let b = t.binding(b);
-                format!("{}@{} in {}", kind(b.kind), lc(src, b.decl.start), scope_name(&t, b.scope))
+                format!(
+                    "{}@{} in {}",
+                    kind(b.kind),
+                    lc(src, b.decl.start),
+                    scope_name(&t, b.scope)
+                )
             }
         };
-        out.push_str(&format!("{}@{} {} {} -> {}\n", r.name, lc(src, r.range.start), scope_name(&t, r.scope), flags, target));
+        out.push_str(&format!(
+            "{}@{} {} {} -> {}\n",
+            r.name,
+            lc(src, r.range.start),
+            scope_name(&t, r.scope),
+            flags,
+            target
+        ));
     }
     out
 }
@@ -72,7 +84,9 @@ fn bindings(src: &str) -> String {
             scope_name(&t, b.scope),
             lc(src, b.decl.start),
             short(&src[b.declarator.clone()]),
-            b.init.as_ref().map_or("-".to_string(), |i| format!("`{}`", short(&src[i.clone()]))),
+            b.init
+                .as_ref()
+                .map_or("-".to_string(), |i| format!("`{}`", short(&src[i.clone()]))),
             b.path,
         ));
     }
@@ -133,7 +147,9 @@ app.listen(8080);
 
 #[test]
 fn paper_example() {
-    check_refs(PAPER, expect![[r#"
+    check_refs(
+        PAPER,
+        expect![[r#"
         app@1:5 mod0 DW -> Var@1:5 in mod0
         require@1:11 mod0 R -> global
         fs@2:5 mod0 DW -> Var@2:5 in mod0
@@ -155,8 +171,11 @@ fn paper_example() {
         count@8:30 fn2 R -> Var@3:5 in mod0
         data@8:37 fn2 R -> Param1@6:47 in fn2
         app@12:1 mod0 R -> Var@1:5 in mod0
-    "#]]);
-    check_bindings(PAPER, expect![[r#"
+    "#]],
+    );
+    check_bindings(
+        PAPER,
+        expect![[r#"
         app Var mod0 decl=1:5 declarator=`app = require('express')()` init=`require('express')()` path=[]
         fs Var mod0 decl=2:5 declarator=`fs = require('fs')` init=`require('fs')` path=[]
         count Var mod0 decl=3:5 declarator=`count = 0` init=`0` path=[]
@@ -166,12 +185,16 @@ fn paper_example() {
         reply FunctionName fn2 decl=6:36 declarator=`function reply(err, data) {⏎    count +=…` init=- path=[]
         err Param0 fn2 decl=6:42 declarator=`err` init=- path=[]
         data Param1 fn2 decl=6:47 declarator=`data` init=- path=[]
-    "#]]);
-    check_scopes(PAPER, expect![[r#"
+    "#]],
+    );
+    check_scopes(
+        PAPER,
+        expect![[r#"
         mod0 1:1..13:1 parent=- var=mod0
         fn1 5:14..10:2 parent=mod0 var=fn1
         fn2 6:27..9:4 parent=fn1 var=fn2
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -424,10 +447,13 @@ try {} catch { err; }",
             err@3:16 blk6 R -> global
         "#]],
     );
-    check_bindings("try {} catch ({ message, code: c }) {}", expect![[r#"
+    check_bindings(
+        "try {} catch ({ message, code: c }) {}",
+        expect![[r#"
         message CatchParam blk2 decl=1:17 declarator=`{ message, code: c }` init=- path=[Property("message")]
         c CatchParam blk2 decl=1:32 declarator=`{ message, code: c }` init=- path=[Property("code")]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -552,12 +578,15 @@ import 'side-effect';",
             g Import mod0 decl=5:38 declarator=`'str name' as g` init=`'q'` path=[Property("str name")]
         "#]],
     );
-    check_refs("import a, { b as c } from 'm'; a(c);", expect![[r#"
+    check_refs(
+        "import a, { b as c } from 'm'; a(c);",
+        expect![[r#"
         a@1:8 mod0 DW -> Import@1:8 in mod0
         c@1:18 mod0 DW -> Import@1:18 in mod0
         a@1:32 mod0 R -> Import@1:8 in mod0
         c@1:34 mod0 R -> Import@1:18 in mod0
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -581,15 +610,21 @@ export class C {}",
             C@8:14 mod0 DW -> Class@8:14 in mod0
         "#]],
     );
-    check_refs("export default x + y;", expect![[r#"
+    check_refs(
+        "export default x + y;",
+        expect![[r#"
         x@1:16 mod0 R -> global
         y@1:20 mod0 R -> global
-    "#]]);
-    check_bindings("export const x = 1; export function f() {} export default class D {}", expect![[r#"
+    "#]],
+    );
+    check_bindings(
+        "export const x = 1; export function f() {} export default class D {}",
+        expect![[r#"
         x Const mod0 decl=1:14 declarator=`x = 1` init=`1` path=[]
         f Function mod0 decl=1:37 declarator=`function f() {}` init=- path=[]
         D Class mod0 decl=1:65 declarator=`class D {}` init=- path=[]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -844,14 +879,17 @@ b(c",
             c@4:3 mod0 R -> global
         "#]],
     );
-    check_refs("var = 1; let {a, = o; o.; x = y +; [z.] = w", expect![[r#"
+    check_refs(
+        "var = 1; let {a, = o; o.; x = y +; [z.] = w",
+        expect![[r#"
         a@1:15 mod0 DW -> Let@1:15 in mod0
         o@1:20 mod0 R -> global
         o@1:23 mod0 R PropertyWrite[o.; x = y +; [z.] = w] -> global
         y@1:31 mod0 R -> global
         z@1:37 mod0 R PropertyWrite[[z.] = w] -> global
         w@1:43 mod0 R -> global
-    "#]]);
+    "#]],
+    );
 }
 
 /// Every prefix of some code (most of them broken) analyses without panic
@@ -866,7 +904,9 @@ for (const [k, {{ v = 1 }}] of Object.entries(o)) {{ try {{ o[k].push(v) }} catc
 label: while (x) {{ x--; break label; }} `t${{x}}`; new.target; async function* g() {{ yield* await g(); }}
 "
     );
-    let cuts: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
+    let cuts: Vec<usize> = (0..=src.len())
+        .filter(|&i| src.is_char_boundary(i))
+        .collect();
     for &cut in &cuts {
         check_invariants(&src[..cut]);
     }
@@ -888,7 +928,10 @@ const g = () => {};";
     let at = |needle: &str| src.find(needle).unwrap();
     assert_eq!(t.scope_at(0), ScopeId(0));
     assert_eq!(t.scope(t.scope_at(at("let b"))).kind, ScopeKind::Block);
-    assert_eq!(t.scope(t.scope_at(at("return a"))).kind, ScopeKind::Function);
+    assert_eq!(
+        t.scope(t.scope_at(at("return a"))).kind,
+        ScopeKind::Function
+    );
     assert_eq!(t.scope_at(at("const g")), ScopeId(0));
     assert_eq!(t.scope_at(src.len() + 10), ScopeId(0));
     let f_node = at("function f")..at("\nconst g");
@@ -899,7 +942,11 @@ const g = () => {};";
     assert_eq!(t.binding(b).kind, BindingKind::Let);
     assert_eq!(t.lookup("b", f), None);
     assert_eq!(t.lookup("a", f), t.binding_declared_at(&(4..5)));
-    assert_eq!(t.lookup("p", t.scope_at(at("let b"))).map(|b| t.binding(b).kind), Some(BindingKind::Param { index: 0 }));
+    assert_eq!(
+        t.lookup("p", t.scope_at(at("let b")))
+            .map(|b| t.binding(b).kind),
+        Some(BindingKind::Param { index: 0 })
+    );
     assert_eq!(t.binding_declared_at(&(0..1)), None);
 
     // the same queries answer alike on a hand-assembled tree (linear fallback)
@@ -910,7 +957,11 @@ const g = () => {};";
         ..ScopeTree::default()
     };
     for offset in 0..src.len() + 2 {
-        assert_eq!(manual.scope_at(offset), t.scope_at(offset), "offset {offset}");
+        assert_eq!(
+            manual.scope_at(offset),
+            t.scope_at(offset),
+            "offset {offset}"
+        );
     }
     for r in &t.references {
         assert_eq!(manual.lookup(&r.name, r.scope), t.lookup(&r.name, r.scope));
@@ -925,17 +976,35 @@ fn check_invariants(src: &str) {
         if let Some(p) = s.parent {
             assert!(p.0 < i as u32, "parent before child");
             let pr = &t.scope(p).range;
-            assert!(pr.start <= s.range.start && s.range.end <= pr.end, "parent contains child");
+            assert!(
+                pr.start <= s.range.start && s.range.end <= pr.end,
+                "parent contains child"
+            );
         }
     }
+    for w in t.scopes.windows(2) {
+        assert!(
+            w[0].range.start <= w[1].range.start,
+            "scopes sorted by start"
+        );
+    }
     for w in t.references.windows(2) {
-        assert!(w[0].range.start < w[1].range.start, "references in source order");
+        assert!(
+            w[0].range.start < w[1].range.start,
+            "references in source order"
+        );
     }
     for r in &t.references {
         assert!(!r.name.is_empty() && r.range.start < r.range.end);
         assert!(r.read || r.write || r.declaration);
         if !r.declaration {
-            assert_eq!(r.binding, t.lookup(&r.name, r.scope), "{} at {:?}", r.name, r.range);
+            assert_eq!(
+                r.binding,
+                t.lookup(&r.name, r.scope),
+                "{} at {:?}",
+                r.name,
+                r.range
+            );
         } else {
             assert_eq!(r.binding, t.binding_declared_at(&r.range));
         }
@@ -943,9 +1012,16 @@ fn check_invariants(src: &str) {
     for (i, b) in t.bindings.iter().enumerate() {
         assert_eq!(t.binding_declared_at(&b.decl), Some(BindingId(i as u32)));
     }
-    let linear = ScopeTree { scopes: t.scopes.clone(), ..ScopeTree::default() };
+    let linear = ScopeTree {
+        scopes: t.scopes.clone(),
+        ..ScopeTree::default()
+    };
     for offset in 0..=src.len() {
-        assert_eq!(linear.scope_at(offset), t.scope_at(offset), "offset {offset}");
+        assert_eq!(
+            linear.scope_at(offset),
+            t.scope_at(offset),
+            "offset {offset}"
+        );
     }
 }
 
@@ -957,10 +1033,19 @@ fn invariants_hold() {
 for (let i of [1]) { try {} catch (e) { switch (e) { case 1: { } } } }
 const f = function g() { return (a) => ({ b }) => a + b; };",
     );
+    check_invariants(
+        "@dec(() => 1) class A { @d(() => 2) [k(() => 3)]() { () => 4; } @e(() => 5) static x = () => 6; }
+const o = { [f(() => 1)]: 2, [g(() => 3)]() {} };",
+    );
 }
 
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 const DEEP: usize = 10_000;
@@ -978,7 +1063,13 @@ fn deep_parens() {
 #[test]
 fn deep_arrays() {
     on_small_stack(|| {
-        let src = format!("var v = {}x{}; var {}w{} = v;", "[".repeat(DEEP), "]".repeat(DEEP), "[".repeat(DEEP), "]".repeat(DEEP));
+        let src = format!(
+            "var v = {}x{}; var {}w{} = v;",
+            "[".repeat(DEEP),
+            "]".repeat(DEEP),
+            "[".repeat(DEEP),
+            "]".repeat(DEEP)
+        );
         let t = parse(&src);
         let w = t.bindings.iter().find(|b| b.name == "w").unwrap();
         assert_eq!(w.path.len(), DEEP);
@@ -989,7 +1080,11 @@ fn deep_arrays() {
 #[test]
 fn deep_functions() {
     on_small_stack(|| {
-        let src = format!("var x; {} x; {}", "function f() {".repeat(DEEP), "}".repeat(DEEP));
+        let src = format!(
+            "var x; {} x; {}",
+            "function f() {".repeat(DEEP),
+            "}".repeat(DEEP)
+        );
         let t = parse(&src);
         assert_eq!(t.scopes.len(), DEEP + 1);
         let x = t.references.last().unwrap();
@@ -1000,13 +1095,21 @@ fn deep_functions() {
 #[test]
 fn deep_callbacks() {
     on_small_stack(|| {
-        let src = format!("var n = 0; {} n += 1; {}", "a(function (e) {".repeat(DEEP), "});".repeat(DEEP));
+        let src = format!(
+            "var n = 0; {} n += 1; {}",
+            "a(function (e) {".repeat(DEEP),
+            "});".repeat(DEEP)
+        );
         let t = parse(&src);
         assert_eq!(t.scopes.len(), DEEP + 1);
         let n = t.references.iter().rev().find(|r| r.name == "n").unwrap();
         assert!(n.read && n.write);
         assert_eq!(n.binding, Some(BindingId(0)));
-        let arrows = format!("var n = 0; {} n {}", "a(e => {".repeat(DEEP), "});".repeat(DEEP));
+        let arrows = format!(
+            "var n = 0; {} n {}",
+            "a(e => {".repeat(DEEP),
+            "});".repeat(DEEP)
+        );
         assert_eq!(parse(&arrows).scopes.len(), DEEP + 1);
     });
 }
@@ -1026,4 +1129,160 @@ fn deep_garbage_does_not_panic() {
             parse(&src);
         }
     });
+}
+
+/// A benchmark, not a test: `cargo test -p flux_analysis --release -- --ignored
+/// large_file --nocapture` reports scope analysis time beside a bare tree walk
+/// (timings are never asserted: the machines are shared and noisy).
+#[test]
+#[ignore]
+fn large_file_benchmark() {
+    let chunk = "var app = require('express')(), count = 0;
+function handler(req, res, next) {
+  const { id, body: [first, ...rest] = [] } = req.params;
+  for (let i = 0; i < rest.length; i++) { count += rest[i]; cache.push(i); }
+  class K extends Base { x = id; m(a = first) { return this.x + a; } }
+  res.send(items.map(x => ({ x, y: x * 2 })));
+  delete cache[id]; Object.assign(state, { id });
+}
+";
+    let src = chunk.repeat(100_000 / chunk.lines().count());
+    let tree = flux_syntax::parse(&src, flux_syntax::Dialect::JavaScript);
+    let runs: u32 = std::env::var("FLUX_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let start = std::time::Instant::now();
+    let mut t = ScopeTree::default();
+    for _ in 0..runs {
+        t = analyze(&tree, &src);
+    }
+    let took = start.elapsed() / runs;
+    let walk_start = std::time::Instant::now();
+    let mut cursor = tree.walk();
+    let mut count = 0usize;
+    'walk: loop {
+        count += cursor.node().kind().len();
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    let walk = walk_start.elapsed();
+    eprintln!("bare cursor walk: {walk:?} ({count})");
+    eprintln!(
+        "{} lines, {} refs, {} scopes: {took:?}",
+        src.lines().count(),
+        t.references.len(),
+        t.scopes.len()
+    );
+    eprintln!(
+        "scope analysis / bare walk: {:.1}x",
+        took.as_secs_f64() / walk.as_secs_f64()
+    );
+    // a deep but wide file: many nested callbacks referencing outer names
+    let deep = format!(
+        "var n = 0; {} n += 1; {}",
+        "a(function (e) { e;".repeat(20_000),
+        "});".repeat(20_000)
+    );
+    let tree = flux_syntax::parse(&deep, flux_syntax::Dialect::JavaScript);
+    let start = std::time::Instant::now();
+    analyze(&tree, &deep);
+    eprintln!("20000 nested callbacks: {:?}", start.elapsed());
+}
+
+#[test]
+fn deep_other_constructs() {
+    on_small_stack(|| {
+        let n = DEEP;
+        let cases = [
+            format!("var o = {{}}; o{} = 1;", ".a".repeat(n)),
+            format!("var a = 1; var s = {}a;", "a + ".repeat(n)),
+            format!(
+                "var a = 1; var v = {}a{};",
+                "{ k: ".repeat(n),
+                " }".repeat(n)
+            ),
+            format!("var a = 1; {} a; {}", "{".repeat(n), "}".repeat(n)),
+            format!("var a = 1; {}a{};", "f(".repeat(n), ")".repeat(n)),
+            format!("var a = 1; {} a {}", "if (a) {} else ".repeat(n), ""),
+            format!("var a = 1; var f = {}a;", "x => ".repeat(n)),
+            format!("var a = 1; var t = {}a{};", "`${".repeat(n), "}`".repeat(n)),
+            format!(
+                "function f({}a{}) {{ return a; }}",
+                "{ k: ".repeat(n),
+                " }".repeat(n)
+            ),
+            format!(
+                "var a = 1; var j = {}{{a}}{};",
+                "<A>".repeat(n),
+                "</A>".repeat(n)
+            ),
+            format!("var a = 1; {}a{};", "a ? a : (".repeat(n), ")".repeat(n)),
+            format!(
+                "var a = 1; var c = {}a{};",
+                "class extends (".repeat(n),
+                ") {}".repeat(n)
+            ),
+        ];
+        for src in &cases {
+            let t = parse(src);
+            let last = t
+                .references
+                .iter()
+                .rev()
+                .find(|r| r.name == "a" || r.name == "o");
+            let last = last.unwrap_or_else(|| panic!("{}", &src[..40]));
+            assert!(last.binding.is_some(), "{}", &src[..40]);
+            check_invariants_quick(&t);
+        }
+    });
+}
+
+fn check_invariants_quick(t: &ScopeTree) {
+    for r in &t.references {
+        if !r.declaration {
+            assert_eq!(r.binding, t.lookup(&r.name, r.scope));
+        }
+    }
+}
+
+#[test]
+fn block_shadowing_ignores_tdz() {
+    // inside the block, `x` is the block's own binding from its start
+    check_refs(
+        "let x = 1; { x; let x = 2; } x;",
+        expect![[r#"
+        x@1:5 mod0 DW -> Let@1:5 in mod0
+        x@1:14 blk1 R -> Let@1:21 in blk1
+        x@1:21 blk1 DW -> Let@1:21 in blk1
+        x@1:30 mod0 R -> Let@1:5 in mod0
+    "#]],
+    );
+}
+
+#[test]
+fn async_generators_and_for_await() {
+    check_refs(
+        "async function* gen(src) { for await (const chunk of src) yield chunk; }
+export default function named() { return gen; }
+const o = { async *m(p) { yield* p; } };",
+        expect![[r#"
+            gen@1:17 mod0 DW -> Function@1:17 in mod0
+            src@1:21 fn1 DW -> Param0@1:21 in fn1
+            chunk@1:45 blk2 DW -> Const@1:45 in blk2
+            src@1:54 blk2 R -> Param0@1:21 in fn1
+            chunk@1:65 blk2 R -> Const@1:45 in blk2
+            named@2:25 mod0 DW -> Function@2:25 in mod0
+            gen@2:42 fn3 R -> Function@1:17 in mod0
+            o@3:7 mod0 DW -> Const@3:7 in mod0
+            p@3:22 fn4 DW -> Param0@3:22 in fn4
+            p@3:34 fn4 R -> Param0@3:22 in fn4
+        "#]],
+    );
 }
