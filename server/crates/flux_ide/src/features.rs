@@ -494,5 +494,26 @@ pub fn suppression(text: &str, finding: &Finding) -> Insertion {
     }
 }
 
+/// The text to delete to remove a comment (an unused `flux-ignore`): its
+/// whole line when it stands alone, else the comment and the blanks before it.
+pub fn comment_removal(text: &str, comment: &TextRange) -> TextRange {
+    let (start, end) = (comment.start.min(text.len()), comment.end.min(text.len()));
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| end + i);
+    let blank = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
+    if blank(&text[line_start..start]) && blank(&text[end..line_end]) {
+        let eol = if text[line_end..].starts_with("\r\n") {
+            2
+        } else {
+            usize::from(line_end < text.len())
+        };
+        return line_start..line_end + eol;
+    }
+    let before = text[line_start..start].trim_end_matches([' ', '\t']).len();
+    line_start + before..end
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use flux_analysis::Config;
+use flux_analysis::{Code, Config};
 use flux_ide::{features, file_analysis, findings, graph, Analysis, AnalysisHost, Db, SourceFile};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ropey::Rope;
@@ -898,20 +898,36 @@ impl LanguageServer for Backend {
                 if last < *lines.start() || first > *lines.end() {
                     continue;
                 }
-                let insertion = features::suppression(text, finding);
-                let at = to_lsp::position(&ctx.rope, insertion.offset, ctx.enc);
-                let edit = TextEdit {
-                    range: Range::new(at, at),
-                    new_text: insertion.text,
+                let (title, edit) = if finding.code == Code::UnusedSuppression {
+                    // Suppressing the report of a useless suppression would be absurd: remove it.
+                    let cut = features::comment_removal(text, &finding.range);
+                    let edit = TextEdit {
+                        range: to_lsp::range(&ctx.rope, &cut, ctx.enc),
+                        new_text: String::new(),
+                    };
+                    ("Remove the unused `flux-ignore` comment".to_string(), edit)
+                } else {
+                    let insertion = features::suppression(text, finding);
+                    let at = to_lsp::position(&ctx.rope, insertion.offset, ctx.enc);
+                    let edit = TextEdit {
+                        range: Range::new(at, at),
+                        new_text: insertion.text,
+                    };
+                    (format!("Suppress `{}` with a reason", finding.code), edit)
                 };
+                // The client's diagnostic for this finding, so the editor ties the fix to it.
+                let lsp_range = to_lsp::range(&ctx.rope, &finding.range, ctx.enc);
                 let diagnostic = params
                     .context
                     .diagnostics
                     .iter()
-                    .find(|d| d.code == Some(NumberOrString::String(finding.code.as_str().into())))
+                    .find(|d| {
+                        d.code == Some(NumberOrString::String(finding.code.as_str().into()))
+                            && d.range == lsp_range
+                    })
                     .cloned();
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: format!("Suppress `{}` with a reason", finding.code),
+                    title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: diagnostic.map(|d| vec![d]),
                     edit: Some(WorkspaceEdit {

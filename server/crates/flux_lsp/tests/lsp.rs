@@ -765,3 +765,33 @@ async fn files_ignored_by_flux_json_get_no_diagnostics() {
     assert_eq!(client.shutdown().await, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unused_suppression_is_offered_for_removal() {
+    let mut client = TestClient::start();
+    client.initialize(utf8_client()).await;
+    let text = "let n = 0;\n// flux-ignore-next-line lost-update: old\nn = 1;\n";
+    client.open(URI, text).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == URI && p["version"] == 1
+        })
+        .await;
+    let d = published["diagnostics"][0].clone();
+    assert_eq!(d["code"], "unused-suppression", "{published}");
+    let params =
+        json!({"textDocument": {"uri": URI}, "range": d["range"], "context": {"diagnostics": [d]}});
+    let actions = client.call("textDocument/codeAction", params).await;
+    assert_eq!(
+        actions[0]["title"],
+        "Remove the unused `flux-ignore` comment"
+    );
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "unused-suppression");
+    let edit = &actions[0]["edit"]["changes"][URI][0];
+    assert_eq!(
+        edit["range"],
+        json!({"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}})
+    );
+    assert_eq!(edit["newText"], "");
+    assert_eq!(client.shutdown().await, 0);
+}

@@ -329,3 +329,21 @@ fn suppression_is_indented_like_the_finding() {
     );
     assert_eq!(&crlf[ins.offset..ins.offset + 5], "    c");
 }
+
+#[test]
+fn an_unused_comment_is_removed_with_its_line_when_alone() {
+    let text = "a();\r\n  // flux-ignore-next-line lost-update: x\r\nb(); // flux-ignore-file\n";
+    let alone = text.find("// flux-ignore-next").unwrap();
+    let end = text[alone..].find('\r').unwrap() + alone;
+    let cut = comment_removal(text, &(alone..end));
+    assert_eq!(
+        format!("{}{}", &text[..cut.start], &text[cut.end..]),
+        "a();\r\nb(); // flux-ignore-file\n"
+    );
+    let trailing = text.find("// flux-ignore-file").unwrap();
+    let cut = comment_removal(text, &(trailing..text.len() - 1));
+    assert_eq!(
+        format!("{}{}", &text[..cut.start], &text[cut.end..]),
+        "a();\r\n  // flux-ignore-next-line lost-update: x\r\nb();\n"
+    );
+}
