@@ -282,13 +282,13 @@ async fn edits_with_multibyte_and_crlf(encoding: &str, emoji_end: u32) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn incremental_edits_with_multibyte_characters_and_crlf_utf16() {
     edits_with_multibyte_and_crlf("utf-16", 13).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn incremental_edits_with_multibyte_characters_and_crlf_utf8() {
     edits_with_multibyte_and_crlf("utf-8", 15).await;
 }
@@ -296,7 +296,7 @@ async fn incremental_edits_with_multibyte_characters_and_crlf_utf8() {
 /// Each edit inserts at the line the previous one created: applied out of
 /// order, the text would come out scrambled (stack.md R1).
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn sixty_changes_apply_in_order() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
@@ -324,7 +324,7 @@ async fn sixty_changes_apply_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn cancel_request_answers_request_cancelled() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
@@ -354,7 +354,7 @@ async fn cancel_request_answers_request_cancelled() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn an_edit_during_a_request_answers_content_modified() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
@@ -375,7 +375,7 @@ async fn an_edit_during_a_request_answers_content_modified() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[cfg_attr(not(debug_assertions), ignore = "uses the debug-only flux.debug* commands")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn a_panic_in_one_request_does_not_stop_the_server() {
     let mut client = TestClient::start();
     client.initialize(utf8_client()).await;
