@@ -91,10 +91,14 @@ impl TestClient {
 
     /// The whole response message for `id` (`result` or `error`).
     async fn response(&mut self, id: i64) -> Value {
+        // Server→client requests have their own id space.
+        let is_it = |m: &Value| m.get("id") == Some(&json!(id)) && m.get("method").is_none();
+        if let Some(i) = self.inbox.iter().position(is_it) {
+            return self.inbox.remove(i);
+        }
         loop {
             let message = self.recv().await;
-            // Server→client requests have their own id space.
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+            if is_it(&message) {
                 return message;
             }
             self.inbox.push(message);
@@ -799,5 +803,66 @@ async fn an_unused_suppression_is_offered_for_removal() {
         json!({"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}})
     );
     assert_eq!(edit["newText"], "");
+    assert_eq!(client.shutdown().await, 0);
+}
+
+/// Requests interleaved with edits: every request is answered (a result or
+/// ContentModified), no write waits forever on a snapshot, edits stay ordered.
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
+async fn requests_interleaved_with_edits_never_deadlock() {
+    let mut client = TestClient::start();
+    client.initialize(utf8_client()).await;
+    let text = "const express = require('express');\nconst app = express();\nlet hits = 0;\n";
+    client.open(URI, text).await;
+    let mut ids = Vec::new();
+    for v in 2..=41 {
+        let line = 3 + (v - 2) as u32;
+        let route = format!("app.get('/{v}', (req, res) => {{ hits += {v}; res.end(); }});\n");
+        client
+            .change(URI, v, json!([edit((line, 0), (line, 0), &route)]))
+            .await;
+        let doc = json!({"uri": URI});
+        let pos = json!({"line": 2, "character": 5});
+        ids.push(
+            client
+                .request(
+                    "textDocument/hover",
+                    json!({"textDocument": doc, "position": pos}),
+                )
+                .await,
+        );
+        let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": line + 1, "character": 0}});
+        ids.push(
+            client
+                .request(
+                    "textDocument/inlayHint",
+                    json!({"textDocument": doc, "range": range}),
+                )
+                .await,
+        );
+    }
+    for id in ids {
+        let response = client.response(id).await;
+        let ok = response.get("result").is_some() || response["error"]["code"] == -32801;
+        assert!(ok, "{response}");
+    }
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| p["version"] == 41)
+        .await;
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"blocks-replication"), "{published}");
+    let doc = client.document(URI).await;
+    let expected_routes = doc["text"].as_str().unwrap().matches("app.get(").count();
+    assert_eq!(expected_routes, 40);
+    assert!(doc["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("app.get('/41', (req, res) => { hits += 41; res.end(); });\n"));
     assert_eq!(client.shutdown().await, 0);
 }
