@@ -210,25 +210,41 @@ pub fn import_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> 
 /// run of each route. At most [`MAX_RUN`] files, nearest importers first.
 #[salsa::tracked(returns(ref))]
 pub fn run_paths(db: &dyn Db, file: SourceFile) -> Vec<String> {
-    let graph = import_graph(db, db.files());
+    let importers = importers_graph(db, db.files());
     let start = file.path(db).clone();
-    let mut run: std::collections::BTreeSet<String> =
-        graph.get(&start).into_iter().flatten().cloned().collect();
+    let mut run: std::collections::BTreeSet<String> = import_graph(db, db.files())
+        .get(&start)
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     run.insert(start.clone());
     let mut seen = std::collections::BTreeSet::from([start.clone()]);
     let mut todo = std::collections::VecDeque::from([start]);
     while let Some(path) = todo.pop_front() {
-        for (importer, deps) in graph {
+        for importer in importers.get(&path).into_iter().flatten() {
             if run.len() >= MAX_RUN {
                 return run.into_iter().collect();
             }
-            if deps.contains(&path) && seen.insert(importer.clone()) {
+            if seen.insert(importer.clone()) {
                 run.insert(importer.clone());
                 todo.push_back(importer.clone());
             }
         }
     }
     run.into_iter().collect()
+}
+
+/// The import graph reversed: path → paths importing it.
+#[salsa::tracked(returns(ref))]
+pub fn importers_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> {
+    let mut reversed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, deps) in import_graph(db, files) {
+        for dep in deps {
+            reversed.entry(dep.clone()).or_default().push(path.clone());
+        }
+    }
+    reversed
 }
 
 /// The analysis of every file of a run.

@@ -18,8 +18,8 @@ pub mod imports;
 
 pub use db::{
     config_for, file_analysis, findings, fluxional_form, import_graph, import_specifiers,
-    local_imports, run_analysis, run_paths, ConfigEntry, Db, Files, Parsed, RootDb, Run,
-    SourceFile, Workspace, MAX_RUN,
+    importers_graph, local_imports, run_analysis, run_paths, ConfigEntry, Db, Files, Parsed,
+    RootDb, Run, SourceFile, Workspace, MAX_RUN,
 };
 pub use host::{Analysis, AnalysisHost, Cancellable};
 pub use salsa::{CancellationToken, Cancelled};
