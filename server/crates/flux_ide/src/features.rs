@@ -286,8 +286,15 @@ fn rupture_markdown(analysis: &FileAnalysis, rp: &RupturePoint) -> String {
         StreamKind::Post => "post rupture point `->` (a continuation: runs once, later)",
     };
     let mut md = format!("**`{}`**: {kind}", rp.callee);
-    if let Some(event) = &rp.event {
-        let _ = write!(md, "\n\nevent `{event}`");
+    match (&rp.event, &rp.label) {
+        (Some(event), _) => {
+            let _ = write!(md, "\n\nevent `{event}`");
+        }
+        // A route's path, a queue's name, a cron expression.
+        (None, Some(label)) => {
+            let _ = write!(md, "\n\non `{label}`");
+        }
+        (None, None) => {}
     }
     if rp.one_shot {
         md.push_str(" (one-shot: start-up or shutdown)");

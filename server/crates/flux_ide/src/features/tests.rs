@@ -236,6 +236,16 @@ fn hover_on_a_persistent_variable_says_why_it_blocks() {
 
 #[test]
 fn hover_on_a_rupture_point_names_both_sides() {
+    let mut a = paper();
+    a.rupture_points[0].label = Some("/".into());
+    let h = hover(&a, PAPER.find("get").unwrap()).expect("hover");
+    assert!(
+        h.markdown
+            .starts_with("**`app.get`**: start rupture point `>>`"),
+        "{}",
+        h.markdown
+    );
+    assert!(h.markdown.contains("on `/`"), "{}", h.markdown);
     let h = hover(&paper(), PAPER.find("readFile").unwrap()).expect("hover");
     assert_eq!(h.range, at("fs.readFile"));
     assert!(
