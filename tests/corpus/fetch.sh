@@ -49,6 +49,7 @@ PACKAGES=(
   "sse-channel@4.0.0"
   "@hocuspocus/server@2.15.2"
   "@cuencor/backend-auth@0.0.7"
+  "nest-status-monitor@0.1.4"
 )
 
 # sanitised-dir|path-inside-tarball|sha256
@@ -67,6 +68,11 @@ FILES=(
   "hocuspocus-server-2.15.2|package/src/Server.ts|0d335752fb6fe973c0c5d921afdbad4314849f396d3b66b91eabe20ecc5b9ebd"
   "cuencor-backend-auth-0.0.7|package/src/lib/interceptors/audit-log.interceptor.ts|ea23d3fd103ec39553230b8295419db5fcc08394165c11db0e046cc79f95cde8"
   "cuencor-backend-auth-0.0.7|package/src/lib/middleware/tenant.middleware.ts|314ac53aafbb7d8a2333ab8d5b2945acdafee00ebd7a35073ddec0729c06f6ae"
+  "nest-status-monitor-0.1.4|package/src/status.monitoring.service.ts|da2576910460eab92f1e6ba2bba3f24a5fd042b4c4b3694cccc12689b527ce29"
+  "nest-status-monitor-0.1.4|package/src/status.monitor.controller.ts|2ddd216571c63dcc8c501a7bb1dad90eaef36d2766e2b4ad8296b0af9c0e0154"
+  "nest-status-monitor-0.1.4|package/src/status.monitor.gateway.ts|3dda71bae657049d8c273565009511d3fd4654712c340790e57d2f3200e87c6f"
+  "nest-status-monitor-0.1.4|package/src/health.check.service.ts|f02c42e8b904979e9ebc3ae749e4b969e7102f2a6bd331d2889ac238625a33ba"
+  "nest-status-monitor-0.1.4|package/src/status.monitor.middleware.ts|97b90fc3dfac88b1660901c42b08dfcca738b1d2df997eaf0bd39a0e984f3f64"
 )
 
 sanitise() { local s="${1#@}"; echo "${s//\//-}"; }
