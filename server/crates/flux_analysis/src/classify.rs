@@ -155,6 +155,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
     add_alias_mutations(program, &mut subjects);
 
     for subject in subjects {
+        (program.checkpoint)();
         let Subject {
             file,
             name: subject_name,

@@ -136,7 +136,10 @@ impl Pipeline {
         // 2. Rupture points of calls, and callback fluxions.
         let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::new();
         for (file, facts) in program.files.iter().enumerate() {
-            for &(call, func) in &facts.calls {
+            for (i, &(call, func)) in facts.calls.iter().enumerate() {
+                if i % 64 == 0 {
+                    (program.checkpoint)();
+                }
                 let unit = unit_of(program, file, func, call.start_byte());
                 if let Some((spec, _)) = catalog_spec(program, file, call) {
                     if !spec.stores.is_empty() {
@@ -248,6 +251,7 @@ impl Pipeline {
         }
         // 4. Owners: which fluxions run each unit, through the call graph.
         for f in 0..p.fluxions.len() {
+            (program.checkpoint)();
             let start = p.fluxions[f].unit;
             let mut seen: HashSet<Unit> = HashSet::new();
             let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> = VecDeque::new();

@@ -482,6 +482,8 @@ impl Value<'_> {
 pub struct Program<'t> {
     pub files: Vec<FileFacts<'t>>,
     pub catalog: &'t Catalog,
+    /// Called regularly: the caller may unwind from it to cancel the analysis.
+    pub checkpoint: &'t dyn Fn(),
 }
 
 impl<'t> Program<'t> {
