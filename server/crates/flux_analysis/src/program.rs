@@ -53,6 +53,7 @@ pub struct FileFacts<'t> {
     pub exports: HashMap<String, Node<'t>>,
     /// Comments, for suppressions.
     pub comments: Vec<Node<'t>>,
+    lines: flux_syntax::LineIndex,
     /// `this.NAME` member expressions, for instance state.
     pub this_members: Vec<Node<'t>>,
     /// ES5 classes: `X.prototype.m = function …` and `X.prototype = { m … }`,
@@ -220,6 +221,7 @@ impl<'t> FileFacts<'t> {
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
+            lines: flux_syntax::LineIndex::new(file.text),
             this_members: Vec::new(),
             proto_methods: HashMap::new(),
             proto_owner: HashMap::new(),
@@ -557,11 +559,7 @@ impl<'t> FileFacts<'t> {
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.lines.line_of(offset) + 1
     }
 
     /// A function's display name: its name, else `anonymous@LINE`.
