@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs a pinned set of npm packages (thousands of real JavaScript files)
+# into target/big-tree, for measuring `flux-lsp --check` at scale:
+#   scripts/big-tree.sh            # install (once) and print the tree's size
+#   scripts/big-tree.sh --bench    # also time flux-lsp and oxlint on it
+# Not part of `cargo test`: it needs the npm registry and takes minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=${BIG_TREE_DIR:-target/big-tree}
+OXLINT=oxlint@1.14.0
+PACKAGES=(
+  typescript@5.6.3 webpack@5.95.0 eslint@9.13.0 @babel/core@7.26.0
+  rxjs@7.8.1 lodash@4.17.21 express@4.21.1 socket.io@4.8.1 mongoose@8.8.0
+  moment@2.30.1 async@3.2.6 bluebird@3.7.2 ws@8.18.0 koa@2.15.3
+)
+mkdir -p "$DIR"
+if [ ! -d "$DIR/node_modules" ]; then
+  (cd "$DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
+    npm install --ignore-scripts --no-audit --no-fund --save-exact "${PACKAGES[@]}")
+fi
+# The checked tree is a copy without the `node_modules` name, which the
+# walker skips (dependencies are not the project's code).
+SRC="$DIR/src"
+if [ ! -d "$SRC" ]; then
+  cp -r "$DIR/node_modules" "$SRC"
+  # npm packages ship .gitignore/.npmignore-free trees, but hidden dirs (.bin) are skipped anyway.
+fi
+LIST="$DIR/files.txt"
+find "$SRC" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.jsx' \) \
+  -not -path '*/.*' | sort > "$LIST"
+FILES=$(wc -l < "$LIST")
+BYTES=$(tr '\n' '\0' < "$LIST" | xargs -0 cat | wc -c)
+echo "big tree: $FILES files, $(awk "BEGIN{printf \"%.1f\", $BYTES/1048576}") MB in $SRC"
+[ "${1:-}" = "--bench" ] || exit 0
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet
+BIN="$CARGO_TARGET_DIR/release/flux-lsp"
+t0=$(date +%s.%N)
+set +e
+"$BIN" --check "$SRC" --format json --output "$DIR/flux-report.json" 2> "$DIR/flux-stderr.txt"
+code=$?
+set -e
+t1=$(date +%s.%N)
+echo "flux-lsp: exit $code, $(awk "BEGIN{printf \"%.2f s, %.0f files/s\", $t1-$t0, $FILES/($t1-$t0)}")"
+tail -n 1 "$DIR/flux-stderr.txt"
+grep -c '^error' "$DIR/flux-stderr.txt" | sed 's/^/flux-lsp error lines: /' || true
+grep -ci 'panick' "$DIR/flux-stderr.txt" | sed 's/^/flux-lsp panics: /' || true
+
+# oxlint with its default rule set (correctness category), on the same file list.
+npx --yes "$OXLINT" --version > /dev/null
+t0=$(date +%s.%N)
+set +e
+tr '\n' '\0' < "$LIST" | xargs -0 npx --yes "$OXLINT" --quiet --format unix > "$DIR/oxlint.txt" 2>&1
+set -e
+t1=$(date +%s.%N)
+echo "oxlint ($OXLINT, default rules): $(awk "BEGIN{printf \"%.2f s, %.0f files/s\", $t1-$t0, $FILES/($t1-$t0)}")"
+tail -n 2 "$DIR/oxlint.txt"
