@@ -327,12 +327,14 @@ mod tests {
 
     #[test]
     fn override_errors_are_located() {
-        let err =
-            Config::parse("{\"overrides\": [\n {\"files\": [\"a\"], \"sevrity\": {}}]}").unwrap_err();
+        let err = Config::parse("{\"overrides\": [\n {\"files\": [\"a\"], \"sevrity\": {}}]}")
+            .unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.message.contains("sevrity"), "{}", err.message);
-        let err = Config::parse("{\"overrides\": [{\"files\": [\"a\"],\n \"severity\": {\"lost-update\": \"loud\"}}]}")
-            .unwrap_err();
+        let err = Config::parse(
+            "{\"overrides\": [{\"files\": [\"a\"],\n \"severity\": {\"lost-update\": \"loud\"}}]}",
+        )
+        .unwrap_err();
         assert_eq!((err.line, err.column), (2, 30));
     }
 

@@ -71,10 +71,7 @@ pub(crate) fn external_target(
         .iter()
         .enumerate()
         .find(|(_, (p, a))| *p == path || a.path == path)?;
-    let f = a
-        .fluxions
-        .iter()
-        .find(|f| f.range.start == range_start)?;
+    let f = a.fluxions.iter().find(|f| f.range.start == range_start)?;
     Some((i, f.id))
 }
 
@@ -128,9 +125,7 @@ pub(crate) fn build(files: &[Input<'_>]) -> Graph {
                 path: path.to_string(),
                 name: f.name.clone(),
                 groups: f.groups.clone(),
-                entry: entries
-                    .iter()
-                    .any(|e| e.fluxions.contains(&(i, f.id))),
+                entry: entries.iter().any(|e| e.fluxions.contains(&(i, f.id))),
                 blocking,
             });
         }
@@ -203,11 +198,7 @@ pub fn dot(files: &[Input<'_>]) -> String {
             let indent = if group.is_some() { "      " } else { "    " };
             if let Some(group) = group {
                 let _ = writeln!(out, "    subgraph cluster_{i}_{k} {{");
-                let _ = writeln!(
-                    out,
-                    "      label=\"{}\"; style=dashed;",
-                    dot_escape(group)
-                );
+                let _ = writeln!(out, "      label=\"{}\"; style=dashed;", dot_escape(group));
             }
             for n in nodes {
                 let mut attrs = vec![format!(
@@ -282,11 +273,7 @@ pub fn mermaid(files: &[Input<'_>]) -> String {
         if e.label.is_empty() {
             let _ = writeln!(out, "  {from} {arrow} {to}");
         } else {
-            let _ = writeln!(
-                out,
-                "  {from} {arrow}|\"{}\"| {to}",
-                mermaid_text(&e.label)
-            );
+            let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", mermaid_text(&e.label));
         }
     }
     out.push_str("  classDef entry stroke:#1f5fbf,stroke-width:3px\n");

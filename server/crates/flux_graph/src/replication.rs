@@ -115,10 +115,18 @@ fn classify(rp: &RupturePoint) -> (EntryKind, Option<String>, String) {
     if let Some(event) = &rp.event {
         return (EntryKind::Event, None, event.clone());
     }
-    (EntryKind::Listener, None, label.unwrap_or(rp.callee.clone()))
+    (
+        EntryKind::Listener,
+        None,
+        label.unwrap_or(rp.callee.clone()),
+    )
 }
 
-fn callback_targets(files: &[Input<'_>], file: usize, rp: &RupturePoint) -> Vec<(usize, FluxionId)> {
+fn callback_targets(
+    files: &[Input<'_>],
+    file: usize,
+    rp: &RupturePoint,
+) -> Vec<(usize, FluxionId)> {
     rp.callbacks
         .iter()
         .filter_map(|cb| match cb {
@@ -130,10 +138,7 @@ fn callback_targets(files: &[Input<'_>], file: usize, rp: &RupturePoint) -> Vec<
 }
 
 /// The fluxions reachable from `roots` along streams and cross-file handlers.
-fn downstream(
-    files: &[Input<'_>],
-    roots: Vec<(usize, FluxionId)>,
-) -> BTreeSet<(usize, FluxionId)> {
+fn downstream(files: &[Input<'_>], roots: Vec<(usize, FluxionId)>) -> BTreeSet<(usize, FluxionId)> {
     let mut seen = BTreeSet::new();
     let mut todo = roots;
     while let Some((file, id)) = todo.pop() {
@@ -170,7 +175,11 @@ fn blocking_writes(files: &[Input<'_>]) -> Vec<BlockingWrite> {
                 .flat_map(|v| v.accesses.iter())
                 .find(|acc| acc.write && acc.range == f.range)
                 .map(|acc| acc.fluxion);
-            let by_name = a.fluxions.iter().find(|x| x.name == f.fluxion).map(|x| x.id);
+            let by_name = a
+                .fluxions
+                .iter()
+                .find(|x| x.name == f.fluxion)
+                .map(|x| x.id);
             if let Some(fluxion) = by_access.or(by_name) {
                 out.push(BlockingWrite {
                     file: i,

@@ -41,11 +41,21 @@ pub(crate) fn render(g: &Graph, name_files: bool) -> String {
                 (lines.len() * (FONT + 6) + 16) as f64,
             );
             let (line, line_width, fill) = match (n.entry, n.blocking.is_empty()) {
-                (_, false) => (if n.entry { BLUE } else { RED }, if n.entry { 4 } else { 2 }, PINK),
+                (_, false) => (
+                    if n.entry { BLUE } else { RED },
+                    if n.entry { 4 } else { 2 },
+                    PINK,
+                ),
                 (true, true) => (BLUE, 4, WHITE),
                 (false, true) => (BLACK, 1, WHITE),
             };
-            let look = StyleAttr::new(Color::new(line), line_width, Some(Color::new(fill)), 6, FONT);
+            let look = StyleAttr::new(
+                Color::new(line),
+                line_width,
+                Some(Color::new(fill)),
+                6,
+                FONT,
+            );
             vg.add_node(Element::create(
                 ShapeKind::new_box(&text),
                 look,

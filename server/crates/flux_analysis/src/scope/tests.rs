@@ -1180,7 +1180,10 @@ function handler(req, res, next) {
         t.references.len(),
         t.scopes.len()
     );
-    eprintln!("scope analysis / bare walk: {:.1}x", took.as_secs_f64() / walk.as_secs_f64());
+    eprintln!(
+        "scope analysis / bare walk: {:.1}x",
+        took.as_secs_f64() / walk.as_secs_f64()
+    );
     // a deep but wide file: many nested callbacks referencing outer names
     let deep = format!(
         "var n = 0; {} n += 1; {}",
