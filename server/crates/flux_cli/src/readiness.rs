@@ -115,6 +115,36 @@ fn entry(report: &Report, e: &EntryPoint) -> Entry {
     }
 }
 
+/// The blockers of an entry by variable: binding, declaration, writes.
+fn by_binding(e: &Entry) -> Vec<(&str, &Location, Vec<&Location>)> {
+    let mut out: Vec<(&str, &Location, Vec<&Location>)> = Vec::new();
+    for b in &e.blocked_by {
+        match out
+            .iter_mut()
+            .find(|(n, d, _)| *n == b.binding && **d == b.declared)
+        {
+            Some((_, _, writes)) => writes.push(&b.written),
+            None => out.push((&b.binding, &b.declared, vec![&b.written])),
+        }
+    }
+    out
+}
+
+/// Write locations after the first in the same file are shown as lines only.
+fn writes_text(writes: &[&Location]) -> String {
+    let mut out = String::new();
+    for (i, w) in writes.iter().enumerate() {
+        if i == 0 {
+            out.push_str(&w.short());
+        } else if w.file == writes[0].file {
+            let _ = write!(out, ", {}", w.line);
+        } else {
+            let _ = write!(out, ", {}", w.short());
+        }
+    }
+    out
+}
+
 /// `name` or `a, b` for the blockers of an entry, each name once.
 fn names(e: &Entry) -> String {
     let mut names: Vec<&str> = Vec::new();
@@ -195,14 +225,12 @@ fn human(r: &Readiness) -> String {
             e.title,
             e.location.short()
         );
-        for b in &e.blocked_by {
+        for (binding, declared, writes) in by_binding(e) {
             let _ = writeln!(
                 out,
-                "          `{}` declared at {}, written at {} (in `{}`)",
-                b.binding,
-                b.declared.short(),
-                b.written.short(),
-                b.fluxion
+                "          `{binding}` declared at {}, written at {}",
+                declared.short(),
+                writes_text(&writes),
             );
         }
     }
@@ -225,15 +253,14 @@ fn markdown(r: &Readiness) -> String {
     out.push_str("| entry point | kind | where | replicable | state in process memory |\n");
     out.push_str("|---|---|---|---|---|\n");
     for e in &r.entry_points {
-        let state: Vec<String> = e
-            .blocked_by
-            .iter()
-            .map(|b| {
+        let state: Vec<String> = by_binding(e)
+            .into_iter()
+            .map(|(binding, declared, writes)| {
                 format!(
                     "`{}` (declared `{}`, written `{}`)",
-                    md_cell(&b.binding),
-                    b.declared.short(),
-                    b.written.short()
+                    md_cell(binding),
+                    declared.short(),
+                    writes_text(&writes)
                 )
             })
             .collect();
@@ -261,15 +288,14 @@ fn esc(s: &str) -> String {
 fn html(r: &Readiness, svg: &str) -> String {
     let mut rows = String::new();
     for e in &r.entry_points {
-        let state: Vec<String> = e
-            .blocked_by
-            .iter()
-            .map(|b| {
+        let state: Vec<String> = by_binding(e)
+            .into_iter()
+            .map(|(binding, declared, writes)| {
                 format!(
                     "<code>{}</code> declared {}, written {}",
-                    esc(&b.binding),
-                    esc(&b.declared.short()),
-                    esc(&b.written.short())
+                    esc(binding),
+                    esc(&declared.short()),
+                    esc(&writes_text(&writes))
                 )
             })
             .collect();

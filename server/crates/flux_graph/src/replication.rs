@@ -65,6 +65,8 @@ pub struct EntryPoint {
     pub callee: String,
     /// The rupture point's call.
     pub range: TextRange,
+    /// Its callbacks: the fluxions each event starts.
+    pub handlers: Vec<(usize, FluxionId)>,
     /// The fluxions its events run: its callbacks and everything downstream.
     pub fluxions: BTreeSet<(usize, FluxionId)>,
     /// Empty when the entry point is replicable.
@@ -206,7 +208,8 @@ pub fn entry_points(files: &[Input<'_>]) -> Vec<EntryPoint> {
             .filter(|rp| rp.kind == StreamKind::Start && !rp.one_shot)
         {
             let (kind, method, name) = classify(rp);
-            let fluxions = downstream(files, callback_targets(files, i, rp));
+            let handlers = callback_targets(files, i, rp);
+            let fluxions = downstream(files, handlers.clone());
             let blocking = writes
                 .iter()
                 .filter(|w| fluxions.contains(&(w.file, w.fluxion)))
@@ -219,6 +222,7 @@ pub fn entry_points(files: &[Input<'_>]) -> Vec<EntryPoint> {
                 name,
                 callee: rp.callee.clone(),
                 range: rp.range.clone(),
+                handlers,
                 fluxions,
                 blocking,
             });
