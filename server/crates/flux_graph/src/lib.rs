@@ -125,7 +125,7 @@ pub(crate) fn build(files: &[Input<'_>]) -> Graph {
                 path: path.to_string(),
                 name: f.name.clone(),
                 groups: f.groups.clone(),
-                entry: entries.iter().any(|e| e.fluxions.contains(&(i, f.id))),
+                entry: entries.iter().any(|e| e.handlers.contains(&(i, f.id))),
                 blocking,
             });
         }

@@ -25,6 +25,12 @@ pub(crate) fn render(g: &Graph, name_files: bool) -> String {
     if g.nodes.is_empty() {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\"><text x=\"10\" y=\"25\">no fluxions</text></svg>\n".into();
     }
+    // Boxes name their file relative to the files' common folder.
+    let prefix = if name_files {
+        common_folder(g.nodes.iter().map(|n| n.path.as_str()))
+    } else {
+        0
+    };
     let mut vg = VisualGraph::new(Orientation::LeftToRight);
     let handles: Vec<_> = g
         .nodes
@@ -32,7 +38,7 @@ pub(crate) fn render(g: &Graph, name_files: bool) -> String {
         .map(|n| {
             let mut lines = node_label(n);
             if name_files {
-                lines[0] = format!("{}: {}", n.path, lines[0]);
+                lines[0] = format!("{}: {}", &n.path[prefix..], lines[0]);
             }
             let text = lines.join("\n");
             let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
@@ -70,7 +76,7 @@ pub(crate) fn render(g: &Graph, name_files: bool) -> String {
             StreamKind::Start => (3, LineStyleKind::Normal),
             StreamKind::Post => (1, LineStyleKind::Dashed),
         };
-        let look = StyleAttr::new(Color::new(BLACK), width, None, 0, FONT - 3);
+        let look = StyleAttr::new(Color::new(BLACK), width, None, 0, FONT - 2);
         let arrow = Arrow::new(
             LineEndKind::None,
             LineEndKind::Arrow,
@@ -85,4 +91,28 @@ pub(crate) fn render(g: &Graph, name_files: bool) -> String {
     let mut svg = SVGWriter::new();
     vg.do_it(false, false, false, &mut svg);
     svg.finalize()
+}
+
+/// Length of the longest folder prefix (ending in `/`) all paths share.
+fn common_folder<'a>(mut paths: impl Iterator<Item = &'a str>) -> usize {
+    let Some(first) = paths.next() else { return 0 };
+    let mut len = first.rfind('/').map_or(0, |i| i + 1);
+    for p in paths {
+        while len > 0 && !(p.len() >= len && p.as_bytes()[..len] == first.as_bytes()[..len]) {
+            len = first[..len - 1].rfind('/').map_or(0, |i| i + 1);
+        }
+    }
+    len
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_folder() {
+        let f = |p: &[&str]| super::common_folder(p.iter().copied());
+        assert_eq!(f(&["a/b/c.js", "a/b/d/e.js"]), 4);
+        assert_eq!(f(&["a/b/c.js", "a/x.js"]), 2);
+        assert_eq!(f(&["a.js", "b.js"]), 0);
+        assert_eq!(f(&["ab/c.js", "a/c.js"]), 0);
+    }
 }
