@@ -36,17 +36,22 @@ echo "big tree: $FILES files, $(awk "BEGIN{printf \"%.1f\", $BYTES/1048576}") MB
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo build --release --quiet
 BIN="$CARGO_TARGET_DIR/release/flux-lsp"
-# Both tools get the same explicit file list (one invocation each: the list
-# fits in ARG_MAX), so walkers and ignore files play no part.
+# Both tools get the same explicit file list, in one invocation each (xargs
+# would otherwise split it at 128 KiB), so walkers and ignore files play no part.
+ARGS_MAX=$(( $(getconf ARG_MAX) - 65536 ))
 t0=$(date +%s.%N)
 set +e
-tr '\n' '\0' < "$LIST" | xargs -0 "$BIN" --format json --output "$DIR/flux-report.json" --check \
+# CPU time too: on a shared machine it varies less than wall time.
+tr '\n' '\0' < "$LIST" | /usr/bin/time -f "flux-lsp CPU: %U s user, %S s system, %M KB max RSS" -o "$DIR/flux-time.txt" \
+  xargs -0 -s "$ARGS_MAX" "$BIN" --format json --output "$DIR/flux-report.json" --check \
   2> "$DIR/flux-stderr.txt"
 code=$?
 set -e
 t1=$(date +%s.%N)
+# xargs exits 123 when the command exits 1 (findings).
 echo "flux-lsp: exit $code, $(awk "BEGIN{printf \"%.2f s, %.0f files/s, %.2f MB/s\", $t1-$t0, $FILES/($t1-$t0), $BYTES/1048576/($t1-$t0)}")"
 tail -n 1 "$DIR/flux-stderr.txt"
+cat "$DIR/flux-time.txt"
 echo "flux-lsp error lines: $(grep -c '^error' "$DIR/flux-stderr.txt" || true)," \
   "syntax-error notes: $(grep -c '^note:.*syntax error' "$DIR/flux-stderr.txt" || true)," \
   "panics: $(grep -ci 'panicked' "$DIR/flux-stderr.txt" || true)"
@@ -61,8 +66,11 @@ if [ ! -x "$TOOLS/node_modules/.bin/oxlint" ]; then
 fi
 t0=$(date +%s.%N)
 set +e
-tr '\n' '\0' < "$LIST" | xargs -0 "$TOOLS/node_modules/.bin/oxlint" > "$DIR/oxlint.txt" 2>&1
+tr '\n' '\0' < "$LIST" | /usr/bin/time -f "oxlint CPU: %U s user, %S s system, %M KB max RSS" -o "$DIR/oxlint-time.txt" \
+  xargs -0 -s "$ARGS_MAX" "$TOOLS/node_modules/.bin/oxlint" > "$DIR/oxlint.txt" 2>&1
 set -e
 t1=$(date +%s.%N)
 echo "oxlint ($OXLINT, default rules): $(awk "BEGIN{printf \"%.2f s, %.0f files/s, %.2f MB/s\", $t1-$t0, $FILES/($t1-$t0), $BYTES/1048576/($t1-$t0)}")"
 grep -E '^(Found|Finished)' "$DIR/oxlint.txt" || tail -n 2 "$DIR/oxlint.txt"
+cat "$DIR/oxlint-time.txt"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
