@@ -303,3 +303,68 @@ pub fn mermaid(files: &[Input<'_>]) -> String {
 pub fn svg(files: &[Input<'_>]) -> String {
     svg::render(&build(files), files.len() > 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LISTING_1: &str = "var app = require('express')(), fs = require('fs'), count = 0;
+app.get('/', function handler(req, res) {
+  fs.readFile(__filename, function reply(err, data) {
+    count += 1;
+    res.send(err || String(count));
+  });
+});
+app.listen(8080, function ready() {});
+";
+
+    fn listing_1() -> FileAnalysis {
+        let config = flux_analysis::Config::default();
+        let files = [flux_analysis::SourceFile {
+            path: "app.js",
+            text: LISTING_1,
+        }];
+        flux_analysis::analyze(&files, &config.catalog(), &config).remove(0)
+    }
+
+    #[test]
+    fn the_route_is_an_entry_point_blocked_downstream() {
+        let a = listing_1();
+        let entries = entry_points(&[("app.js", &a)]);
+        // `listen` is one-shot: not an entry point.
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let e = &entries[0];
+        assert_eq!(e.title(), "GET /");
+        assert_eq!(e.kind, EntryKind::Route);
+        assert!(!e.replicable());
+        // The write is in `reply`, downstream of the handler.
+        let reply = a.fluxions.iter().find(|f| f.name == "reply").unwrap().id;
+        assert_eq!(e.blocking[0].binding, "count");
+        assert_eq!(e.blocking[0].fluxion, reply);
+        assert!(!e.handlers.contains(&(0, reply)));
+    }
+
+    #[test]
+    fn pictures_show_streams_entries_and_blocking_state() {
+        let a = listing_1();
+        let files = [("app.js", &a)];
+        let dot = dot(&files);
+        assert!(dot.contains("subgraph cluster_0"), "{dot}");
+        assert!(
+            dot.contains("label=\">> app.get '/'\", style=bold"),
+            "{dot}"
+        );
+        assert!(dot.contains("label=\"-> fs.readFile"), "{dot}");
+        assert!(dot.contains("reply\\nwrites count"), "{dot}");
+        let mermaid = mermaid(&files);
+        assert!(mermaid.starts_with("flowchart LR\n"));
+        assert!(mermaid.contains("==>|\">> app.get '/'\"|"), "{mermaid}");
+        assert!(mermaid.contains("class f0_"), "{mermaid}");
+        let svg = svg(&files);
+        assert!(
+            svg.contains("<svg") && svg.contains("writes count"),
+            "{svg}"
+        );
+        assert!(super::svg(&[]).contains("no fluxions"));
+    }
+}
