@@ -1,6 +1,6 @@
 //! Runs every annotated fixture under `tests/fixtures/`.
 //!
-//! A fixture is a JavaScript file (or a folder of them, analysed together as
+//! A fixture is a JavaScript or TypeScript file (or a folder of them, analysed together as
 //! one run, with an optional `flux.json`). Comments state the expected findings:
 //!
 //! ```js
@@ -110,7 +110,7 @@ fn js_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| {
             matches!(
                 p.extension().and_then(|e| e.to_str()),
-                Some("js" | "mjs" | "cjs" | "jsx")
+                Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx")
             )
         })
         .collect();
