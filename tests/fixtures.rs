@@ -178,6 +178,14 @@ fn fixtures() {
         let results = analyze(&sources, &config.catalog(), &config);
         for ((path, text), (file, analysis)) in texts.iter().zip(files.iter().zip(&results)) {
             checked += 1;
+            // TypeScript fixtures parse: a wrong grammar (TS for TSX) would not
+            if path.starts_with("typescript/") && !analysis.syntax_errors.is_empty() {
+                let _ = writeln!(
+                    failures,
+                    "\n{path}: syntax errors at {:?}",
+                    analysis.syntax_errors
+                );
+            }
             let expected = annotations(text);
             let got = produced(text, analysis);
             let matches = |e: &Expected, g: &(usize, usize, usize, String, String)| {

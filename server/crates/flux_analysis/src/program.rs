@@ -199,6 +199,10 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
     let ident = match first.kind() {
         "identifier" => first,
         "assignment_pattern" => first.child_by_field_name("left")?,
+        // TypeScript: `(err: Error, data) =>`
+        "required_parameter" | "optional_parameter" => first
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "identifier")?,
         _ => return None,
     };
     Some(text_of(text, ident).to_string())
