@@ -246,3 +246,35 @@ fn fixtures() {
     assert!(failures.is_empty(), "fixture failures:{failures}");
     eprintln!("{checked} fixture files checked");
 }
+
+/// Every prefix of the TypeScript fixtures (cut at each line) is analysed
+/// without panicking, with both grammars: broken code is the editor's normal state.
+#[test]
+fn truncated_typescript_never_panics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typescript");
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+        files.extend(js_files(&dir));
+    }
+    assert!(files.len() >= 8, "{files:?}");
+    let config = Config::default();
+    let catalog = config.catalog();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let cuts = text.match_indices('\n').map(|(i, _)| i);
+        for cut in cuts.chain([text.len()]) {
+            let prefix = &text[..cut];
+            for path in ["a.ts", "a.tsx"] {
+                let src = [SourceFile { path, text: prefix }];
+                let _ = analyze(&src, &catalog, &config);
+            }
+        }
+    }
+}

@@ -260,3 +260,25 @@ fn typescript_invariants_and_no_panic_on_garbage() {
         ts(src);
     }
 }
+
+#[test]
+fn deep_typescript_nesting() {
+    on_small_stack(|| {
+        let n = 5_000;
+        let src = format!(
+            "let v = x{};\nlet t: {}number{} = y;\n{}z;{}\n{}w{} = 1;\n",
+            " as any".repeat(n),
+            "Array<".repeat(n),
+            ">".repeat(n),
+            "namespace N { ".repeat(n / 5),
+            " }".repeat(n / 5),
+            "(".repeat(n),
+            "!)".repeat(n),
+        );
+        let t = parse_in(&src, Dialect::TypeScript);
+        let names: Vec<&str> = t.references.iter().map(|r| r.name.as_str()).collect();
+        assert!(names.contains(&"x") && names.contains(&"y") && names.contains(&"z"));
+        let w = t.references.iter().find(|r| r.name == "w").unwrap();
+        assert!(w.write, "a write through `(…!)` wrappers");
+    });
+}
