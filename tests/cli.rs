@@ -524,6 +524,7 @@ fn example_app_findings() {
         ("routes/messages.js", "hits", 10),
         ("routes/messages.js", "messagesPosted", 11),
         ("routes/stats.js", "samples", 8),
+        ("server.js", "io", 13),
         ("server.js", "rooms", 16),
     ];
     let expected: Vec<(String, String, u64)> = expected

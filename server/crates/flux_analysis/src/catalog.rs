@@ -79,6 +79,72 @@ pub struct Function {
     /// The type of the value the call returns (`express()` → `express.Application`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
+    /// Types of the callback's parameters, by position (`fastify.register(
+    /// async (instance) => …)`: the plugin receives a fastify instance).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Option<String>>,
+    /// State the library keeps in this process by default (a MemoryStore).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<Store>,
+    /// A job (timer, cron) registered by this call runs in every replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<Advice>,
+}
+
+/// A library-owned, in-process store: what the call creates unless it is
+/// given somewhere else to keep its state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Store {
+    /// Option keys (of an object-literal argument) that move the state out of
+    /// the process (`store`, `adapter`, `presence`). None present: in-process.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<String>,
+    /// Methods whose call on the created value moves it out (`io.adapter(…)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_called: Vec<String>,
+    /// Report only if one of these methods is called in the run (`to`, `in`:
+    /// socket.io rooms only diverge between replicas when they are used).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when_called: Vec<String>,
+    /// Where to report: at the start point that mounts the created middleware
+    /// (`mount`, the default), or where it is created (`creation`).
+    #[serde(default, skip_serializing_if = "StoreSite::is_mount")]
+    pub at: StoreSite,
+    /// What the library keeps in memory.
+    pub message: String,
+    /// What to use instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreSite {
+    #[default]
+    Mount,
+    Creation,
+}
+
+impl StoreSite {
+    fn is_mount(&self) -> bool {
+        *self == StoreSite::Mount
+    }
+}
+
+/// What to tell the user, and where to read more.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Advice {
+    /// What the library keeps in memory (or does once per replica).
+    pub message: String,
+    /// What to use instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 fn is_unset(c: &CallbackArg) -> bool {

@@ -55,6 +55,8 @@ struct Subject {
     /// The function that declares it (None: the module body).
     decl_func: Option<FnIx>,
     uses: Vec<Use>,
+    /// The scope binding, for a binding subject.
+    binding: Option<BindingId>,
 }
 
 /// A finding before conversion to the model: file-local byte ranges.
@@ -145,10 +147,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 declaring,
                 decl_func,
                 uses,
+                binding: Some(b),
             });
         }
         subjects.extend(field_subjects(program, pipeline, file));
     }
+    add_alias_mutations(program, &mut subjects);
 
     for subject in subjects {
         let Subject {
@@ -158,6 +162,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             declaring,
             decl_func,
             uses,
+            ..
         } = subject;
         {
             let Some(&owner) = declaring.iter().next() else {
@@ -453,6 +458,9 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             });
         }
     }
+
+    library_stores(program, pipeline, &mut out);
+    per_replica_jobs(pipeline, &mut out);
 
     // unresolved-callback
     for r in &pipeline.ruptures {
@@ -878,6 +886,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
             declaring,
             decl_func,
             uses,
+            binding: None,
         });
     }
     out
@@ -990,4 +999,306 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
         }
     }
     (false, false, None)
+}
+
+/// Library-owned in-process stores (`session()` without `store`, socket.io's
+/// default adapter): `blocks-replication` where the store is mounted on a
+/// start point, or where it is created.
+fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome) {
+    use crate::catalog::StoreSite;
+    use crate::program::{arguments, Value};
+    let called = |names: &[String]| {
+        program.files.iter().any(|facts| {
+            facts.calls.iter().any(|(c, _)| {
+                crate::program::callee(*c).is_some_and(|f| {
+                    f.kind() == "member_expression"
+                        && f.child_by_field_name("property")
+                            .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
+                })
+            })
+        })
+    };
+    for st in &pipeline.stores {
+        let facts = &program.files[st.file];
+        let Some(call) = facts.node_at(&st.call).map(|n| climb_exact(n, &st.call)) else {
+            continue;
+        };
+        let owners: Vec<FlxIx> = pipeline
+            .owners
+            .get(&st.unit)
+            .into_iter()
+            .flatten()
+            .map(|(f, _)| *f)
+            .collect();
+        // created per request or per connection: not shared between events
+        if owners.iter().any(|f| pipeline.per_event[*f]) {
+            continue;
+        }
+        let owner = owners.first().copied().unwrap_or(0);
+        let holder = holder_of(facts, call);
+        for store in &st.stores {
+            let args = arguments(call);
+            let mut opaque = false;
+            let moved = args.iter().any(|a| match program.eval(st.file, *a, 8) {
+                Value::Object { file, node } => object_keys(program.files[file].text, node)
+                    .iter()
+                    .any(|k| store.unless.iter().any(|u| u == k) || k == "..."),
+                Value::Unknown
+                    if matches!(
+                        unparen(*a).kind(),
+                        "identifier" | "member_expression" | "call_expression"
+                    ) =>
+                {
+                    opaque = true;
+                    false
+                }
+                _ => false,
+            });
+            if moved
+                || (opaque && !store.unless.is_empty())
+                || (!store.unless_called.is_empty() && called(&store.unless_called))
+                || (!store.when_called.is_empty() && !called(&store.when_called))
+            {
+                continue;
+            }
+            let mut message = store.message.clone();
+            if let Some(instead) = &store.instead {
+                message.push_str(&format!("; use {instead} instead"));
+            }
+            if let Some(url) = &store.url {
+                message.push_str(&format!(" ({url})"));
+            }
+            let mounts: Vec<&crate::pipeline::Rupture> = if store.at == StoreSite::Mount {
+                pipeline
+                    .ruptures
+                    .iter()
+                    .filter(|r| r.kind == StreamKind::Start && !r.one_shot)
+                    .filter(|r| {
+                        r.args
+                            .iter()
+                            .any(|a| mounts_store(program, r.file, a, st, holder.as_ref()))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let created = (
+                st.file,
+                st.call.clone(),
+                "the store is created here, in this process".to_string(),
+            );
+            if mounts.is_empty() {
+                out.findings.push(RawFinding {
+                    file: st.file,
+                    code: Code::BlocksReplication,
+                    message: message.clone(),
+                    range: st.call.clone(),
+                    binding: holder.clone(),
+                    fluxion: owner,
+                    related: Vec::new(),
+                });
+            }
+            for m in mounts {
+                let flx = pipeline
+                    .owners
+                    .get(&m.unit)
+                    .and_then(|o| o.first())
+                    .map_or(owner, |(f, _)| *f);
+                out.findings.push(RawFinding {
+                    file: m.file,
+                    code: Code::BlocksReplication,
+                    message: format!("mounted on start point `{}`: {message}", m.callee),
+                    range: m.range.clone(),
+                    binding: holder.clone(),
+                    fluxion: flx,
+                    related: vec![created.clone()],
+                });
+            }
+        }
+    }
+}
+
+/// Does a start point's argument hold the store made by `st`?
+fn mounts_store(
+    program: &Program<'_>,
+    file: FileIx,
+    arg: &TextRange,
+    st: &crate::pipeline::LibraryStore,
+    holder: Option<&(String, TextRange)>,
+) -> bool {
+    if file == st.file && *arg == st.call {
+        return true;
+    }
+    let facts = &program.files[file];
+    let (Some((_, decl)), Some(r)) = (holder, facts.reference_at(arg.start)) else {
+        return false;
+    };
+    file == st.file
+        && r.range == *arg
+        && r.binding
+            .is_some_and(|b| facts.scopes.binding(b).decl == *decl)
+}
+
+/// The variable a call's result is stored in: `const limiter = rateLimit()`.
+fn holder_of(facts: &crate::program::FileFacts<'_>, call: Node<'_>) -> Option<(String, TextRange)> {
+    let parent = call.parent()?;
+    let name = match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name")?,
+        "assignment_expression" => parent.child_by_field_name("left")?,
+        _ => return None,
+    };
+    (name.kind() == "identifier")
+        .then(|| (text_of(facts.text, name).to_string(), name.byte_range()))
+}
+
+/// The keys of an object literal (`...` for a spread, which may hold any key).
+fn object_keys(text: &str, object: Node<'_>) -> Vec<String> {
+    let mut c = object.walk();
+    let keys = object
+        .named_children(&mut c)
+        .filter_map(|p| match p.kind() {
+            "pair" => p
+                .child_by_field_name("key")
+                .map(|k| text_of(text, k).trim_matches(['"', '\'']).to_string()),
+            "shorthand_property_identifier" => Some(text_of(text, p).to_string()),
+            "method_definition" => p
+                .child_by_field_name("name")
+                .map(|k| text_of(text, k).to_string()),
+            "spread_element" => Some("...".to_string()),
+            _ => None,
+        })
+        .collect();
+    keys
+}
+
+/// The outermost node with exactly `range`.
+fn climb_exact<'t>(mut node: Node<'t>, range: &TextRange) -> Node<'t> {
+    while let Some(p) = node.parent() {
+        if p.byte_range() == *range {
+            node = p;
+        } else {
+            break;
+        }
+    }
+    node
+}
+
+/// Timers and cron jobs registered at start-up run in every replica.
+fn per_replica_jobs(pipeline: &Pipeline, out: &mut Outcome) {
+    for r in &pipeline.ruptures {
+        let Some(job) = &r.job else { continue };
+        let owners: Vec<FlxIx> = pipeline
+            .owners
+            .get(&r.unit)
+            .into_iter()
+            .flatten()
+            .map(|(f, _)| *f)
+            .collect();
+        if r.kind != StreamKind::Start
+            || owners.is_empty()
+            || owners.iter().any(|f| pipeline.per_event[*f])
+        {
+            continue;
+        }
+        let mut message = format!("`{}`: {}", r.callee, job.message);
+        if let Some(instead) = &job.instead {
+            message.push_str(&format!("; if it must run once, use {instead}"));
+        }
+        if let Some(url) = &job.url {
+            message.push_str(&format!(" ({url})"));
+        }
+        out.findings.push(RawFinding {
+            file: r.file,
+            code: Code::PerReplicaJob,
+            message,
+            range: r.callee_range.clone(),
+            binding: None,
+            fluxion: owners[0],
+            related: Vec::new(),
+        });
+    }
+}
+
+/// A mutation through an alias is a mutation of what it aliases:
+/// `const conf = this.config.relay; conf.port = p` writes `this.config`, and
+/// `const list = clients; list.push(c)` writes `clients`. An alias is a
+/// binding initialised with a plain member chain or identifier; copies
+/// (`{ ...x }`, `Object.assign({}, x)`, `structuredClone(x)`) are calls or
+/// literals, not aliases.
+fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
+    let mut extra: Vec<(usize, Vec<Use>)> = Vec::new();
+    for s in subjects.iter() {
+        let Some(b) = s.binding else { continue };
+        let facts = &program.files[s.file];
+        let binding = facts.scopes.binding(b);
+        if !binding.path.is_empty() {
+            continue;
+        }
+        let Some(init) = binding
+            .init
+            .as_ref()
+            .and_then(|r| facts.node_at(r))
+            .map(|n| climb_exact(n, binding.init.as_ref().unwrap()))
+        else {
+            continue;
+        };
+        let init = unparen(init);
+        if !matches!(
+            init.kind(),
+            "member_expression" | "subscript_expression" | "identifier"
+        ) {
+            continue;
+        }
+        // the root of the chain: an identifier, or `this.field`
+        let mut root = init;
+        let mut this_field = None;
+        loop {
+            match root.kind() {
+                "member_expression" | "subscript_expression" => {
+                    let Some(object) = root.child_by_field_name("object").map(unparen) else {
+                        break;
+                    };
+                    if object.kind() == "this" && root.kind() == "member_expression" {
+                        this_field = root
+                            .child_by_field_name("property")
+                            .map(|p| format!("this.{}", text_of(facts.text, p)));
+                        break;
+                    }
+                    root = object;
+                }
+                _ => break,
+            }
+        }
+        let target = match (&this_field, root.kind()) {
+            (Some(field), _) => subjects.iter().position(|t| {
+                t.file == s.file && t.binding.is_none() && &t.name == field && {
+                    // the field of the class around the alias
+                    let class = enclosing_class(init).map(|(c, _)| c.byte_range());
+                    class.is_some_and(|c| {
+                        c.contains(&t.decl.start)
+                            || t.uses.iter().any(|u| c.contains(&u.range.start))
+                    })
+                }
+            }),
+            (None, "identifier") => {
+                let rb = facts
+                    .reference_at(root.start_byte())
+                    .and_then(|r| r.binding);
+                rb.and_then(|rb| {
+                    subjects
+                        .iter()
+                        .position(|t| t.file == s.file && t.binding == Some(rb))
+                })
+            }
+            _ => None,
+        };
+        let Some(target) = target else { continue };
+        let mutations: Vec<Use> = s.uses.iter().filter(|u| u.mutation).cloned().collect();
+        if !mutations.is_empty() {
+            extra.push((target, mutations));
+        }
+    }
+    for (target, uses) in extra {
+        subjects[target].uses.extend(uses);
+    }
 }

@@ -223,10 +223,11 @@ pub enum Code {
     UpstreamMutation,
     UnresolvedCallback,
     UnusedSuppression,
+    PerReplicaJob,
 }
 
 impl Code {
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 8] = [
         Code::BlocksReplication,
         Code::ProcessLocalCache,
         Code::LostUpdate,
@@ -234,6 +235,7 @@ impl Code {
         Code::UpstreamMutation,
         Code::UnresolvedCallback,
         Code::UnusedSuppression,
+        Code::PerReplicaJob,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -245,6 +247,7 @@ impl Code {
             Code::UpstreamMutation => "upstream-mutation",
             Code::UnresolvedCallback => "unresolved-callback",
             Code::UnusedSuppression => "unused-suppression",
+            Code::PerReplicaJob => "per-replica-job",
         }
     }
 
@@ -260,7 +263,7 @@ impl Code {
             Code::ProcessLocalCache | Code::SharedState | Code::UpstreamMutation => {
                 Severity::Information
             }
-            Code::UnresolvedCallback => Severity::Hint,
+            Code::UnresolvedCallback | Code::PerReplicaJob => Severity::Hint,
         }
     }
 
@@ -280,6 +283,9 @@ impl Code {
             Code::UpstreamMutation => "an object received from an upstream fluxion is mutated downstream",
             Code::UnresolvedCallback => "the callback of a rupture point is not statically known",
             Code::UnusedSuppression => "a `flux-ignore` comment that suppresses nothing",
+            Code::PerReplicaJob => {
+                "a timer or scheduled job registered at start-up runs in every replica"
+            }
         }
     }
 

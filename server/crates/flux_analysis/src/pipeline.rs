@@ -48,6 +48,19 @@ pub struct Rupture {
     pub event: Option<String>,
     pub label: Option<String>,
     pub one_shot: bool,
+    /// Every argument (array elements spread), for mounted library stores.
+    pub args: Vec<TextRange>,
+    /// Catalog advice when the registered job runs in every replica.
+    pub job: Option<crate::catalog::Advice>,
+}
+
+/// A call that creates a library-owned store (`session()`, `new Server()`).
+#[derive(Clone, Debug)]
+pub struct LibraryStore {
+    pub file: FileIx,
+    pub call: TextRange,
+    pub unit: Unit,
+    pub stores: Vec<crate::catalog::Store>,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +105,7 @@ pub struct Pipeline {
     pub per_event: Vec<bool>,
     /// Where each class of the run is instantiated: `(file, class node id)` → units.
     pub instantiations: HashMap<(FileIx, usize), Vec<Unit>>,
+    pub stores: Vec<LibraryStore>,
 }
 
 impl Pipeline {
@@ -104,6 +118,7 @@ impl Pipeline {
             owners: HashMap::new(),
             per_event: Vec::new(),
             instantiations: HashMap::new(),
+            stores: Vec::new(),
         };
         let methods_by_name = methods_by_name(program);
         // 1. Main fluxions.
@@ -123,6 +138,16 @@ impl Pipeline {
         for (file, facts) in program.files.iter().enumerate() {
             for &(call, func) in &facts.calls {
                 let unit = unit_of(program, file, func, call.start_byte());
+                if let Some((spec, _)) = catalog_spec(program, file, call) {
+                    if !spec.stores.is_empty() {
+                        p.stores.push(LibraryStore {
+                            file,
+                            call: call.byte_range(),
+                            unit,
+                            stores: spec.stores.clone(),
+                        });
+                    }
+                }
                 if let Some(r) = detect(program, file, call, unit) {
                     for (target, _) in &r.callbacks {
                         if let CallbackTarget::Unit(u) = target {
@@ -240,6 +265,8 @@ impl Pipeline {
                         origin: Origin::Await,
                         event: None,
                         label: None,
+                        args: Vec::new(),
+                        job: None,
                         one_shot: false,
                     });
                 }
@@ -567,15 +594,7 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     }
     let value = program.eval(file, callee_node, 16);
     if found.is_none() {
-        let spec = match &value {
-            Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
-            Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
-            Value::Method { ty, name } if !is_new => catalog
-                .method(ty, name)
-                .map(|f| (f, format!("{ty}.{name}"))),
-            _ => None,
-        };
-        if let Some((f, entry)) = spec {
+        if let Some((f, entry)) = spec_of(program, &value, is_new) {
             if f.kind.is_some() {
                 let origin = match entry.strip_prefix("flux.json:") {
                     Some(e) => Origin::Config(e.to_string()),
@@ -657,7 +676,17 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     let report_unknown =
         matches!(origin, Origin::Catalog(_) | Origin::Config(_)) && kind == StreamKind::Start;
     let callbacks = callbacks(program, file, &spec.callback, &args, report_unknown);
-    if callbacks.is_empty() {
+    // A start point with no callback of ours may still mount library
+    // middleware (`app.use(session())`); with only literals it is no listener
+    // at all (`app.get('env')`).
+    let mounts_library = kind == StreamKind::Start
+        && args.iter().any(|a| {
+            !matches!(
+                program::unparen(*a).kind(),
+                "string" | "number" | "template_string" | "object" | "true" | "false" | "null"
+            )
+        });
+    if callbacks.is_empty() && !mounts_library {
         return None;
     }
     Some(Rupture {
@@ -672,6 +701,20 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
         event,
         label: args.iter().find_map(|a| string_value(text, *a)),
         one_shot,
+        args: args
+            .iter()
+            .flat_map(|a| {
+                let a = program::unparen(*a);
+                let mut c = a.walk();
+                let items: Vec<TextRange> = if a.kind() == "array" {
+                    a.named_children(&mut c).map(|n| n.byte_range()).collect()
+                } else {
+                    vec![a.byte_range()]
+                };
+                items
+            })
+            .collect(),
+        job: spec.job.clone(),
     })
 }
 
@@ -737,12 +780,115 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                     event: None,
                     label,
                     one_shot: spec.one_shot,
+                    args: if inner.kind() == "call_expression" {
+                        arguments(inner).iter().map(|a| a.byte_range()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    job: spec.job.clone(),
                 };
                 out.push((rupture, class));
             }
         }
     }
     out
+}
+
+/// The catalog entry of a callee value: what calling (or `new`-ing) it does.
+fn spec_of<'c>(
+    program: &Program<'c>,
+    value: &Value<'_>,
+    is_new: bool,
+) -> Option<(&'c Function, String)> {
+    let catalog = program.catalog;
+    match value {
+        Value::Type(t) if is_new => catalog.construct(t).map(|f| (f, t.clone())),
+        Value::Type(t) => catalog.call(t).map(|f| (f, t.clone())),
+        Value::Method { ty, name } if !is_new => catalog
+            .method(ty, name)
+            .map(|f| (f, format!("{ty}.{name}"))),
+        _ => None,
+    }
+}
+
+/// The catalog entry of a call's callee.
+pub fn catalog_spec<'c>(
+    program: &Program<'c>,
+    file: FileIx,
+    call: Node<'_>,
+) -> Option<(&'c Function, String)> {
+    let callee_node = callee(call)?;
+    let value = program.eval(file, callee_node, 16);
+    spec_of(program, &value, call.kind() == "new_expression")
+}
+
+/// The values an identifier stands for when it is the parameter of a callback
+/// iterating a table: `Object.entries(routes).forEach(([path, handler]) => …)`
+/// gives every value of `routes`; `Object.values(t)` and `[a, b].forEach(h => …)`
+/// likewise. `None` when the identifier is no such parameter.
+fn iterated_values<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    ident: Node<'t>,
+) -> Option<Vec<(FileIx, Node<'t>)>> {
+    use crate::scope::{BindingKind, PathStep};
+    let ident = program::unparen(ident);
+    if ident.kind() != "identifier" {
+        return None;
+    }
+    let facts = &program.files[file];
+    let b = facts
+        .scopes
+        .binding(facts.reference_at(ident.start_byte())?.binding?);
+    let BindingKind::Param { index: 0 } = b.kind else {
+        return None;
+    };
+    let func = facts.functions.get(facts.function_at(b.decl.start)?)?.node;
+    let call = func
+        .parent()
+        .filter(|p| p.kind() == "arguments")?
+        .parent()?;
+    let iter = callee(call).filter(|c| c.kind() == "member_expression")?;
+    let method = text_of(facts.text, iter.child_by_field_name("property")?);
+    if !matches!(method, "forEach" | "map" | "flatMap") {
+        return None;
+    }
+    let source = program::unparen(iter.child_by_field_name("object")?);
+    // Object.entries(t) / Object.values(t) / an array
+    let (table, entries) = match (
+        source.kind(),
+        callee(source).map(|c| text_of(facts.text, c)),
+    ) {
+        ("call_expression", Some("Object.entries")) => (*arguments(source).first()?, true),
+        ("call_expression", Some("Object.values")) => (*arguments(source).first()?, false),
+        _ => (source, false),
+    };
+    // with entries, the handler is the second element: `([path, handler]) =>`
+    match (entries, b.path.as_slice()) {
+        (true, [PathStep::Index(1)]) | (false, []) => {}
+        // the key of an entry is a string, never a callback
+        (true, [PathStep::Index(0)]) => return Some(Vec::new()),
+        _ => return None,
+    }
+    let value = program.eval(file, table, 12);
+    let (vf, node) = match value {
+        Value::Object { file, node } | Value::Array { file, node } => (file, node),
+        _ => return None,
+    };
+    let mut c = node.walk();
+    let items: Vec<(FileIx, Node<'t>)> = node
+        .named_children(&mut c)
+        .filter_map(|n| match n.kind() {
+            "pair" if entries || node.kind() == "object" => {
+                n.child_by_field_name("value").map(|v| (vf, v))
+            }
+            "shorthand_property_identifier" => Some((vf, n)),
+            "comment" | "spread_element" => None,
+            _ if node.kind() == "array" => Some((vf, n)),
+            _ => None,
+        })
+        .collect();
+    Some(items)
 }
 
 /// The callbacks a rupture-point call hands its stream to.
@@ -754,7 +900,12 @@ fn callbacks<'t>(
     report: bool,
 ) -> Vec<(CallbackTarget, TextRange)> {
     let mut out = Vec::new();
-    let as_target = |arg: Node<'t>, report_unknown: bool| -> Option<(CallbackTarget, TextRange)> {
+    // A handler taken from a route table being iterated stands for every entry.
+    let expand = |a: Node<'t>| iterated_values(program, file, a).unwrap_or_else(|| vec![(file, a)]);
+    let expanded: Vec<(FileIx, Node<'t>)> = args.iter().flat_map(|a| expand(*a)).collect();
+    let as_target = |(file, arg): (FileIx, Node<'t>),
+                     report_unknown: bool|
+     -> Option<(CallbackTarget, TextRange)> {
         let report_unknown = report_unknown && report;
         let inner = program::unparen(arg);
         // Middleware made by a catalog function (`express.static('public')`) is library code.
@@ -803,62 +954,80 @@ fn callbacks<'t>(
     };
     match spec {
         CallbackArg::Properties { properties } => {
-            for arg in args {
-                let obj = program::unparen(*arg);
-                if obj.kind() != "object" {
-                    continue;
-                }
-                let value = Value::Object { file, node: obj };
-                for p in properties {
-                    // dotted paths reach nested options (`{ options: { handler } }`)
-                    let held = p
-                        .split('.')
-                        .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
-                    if let Value::Func { file: ff, node } = held {
-                        if let Some(fx) = program.files[ff].function_of(node) {
-                            out.push((
-                                CallbackTarget::Unit(Unit {
-                                    file: ff,
-                                    func: Some(fx),
-                                    segment: 0,
-                                }),
-                                node.byte_range(),
-                            ));
+            for (file, arg) in expanded.iter().copied() {
+                let obj = program::unparen(arg);
+                // `server.route([{ handler }, …])`: each route object
+                let objects: Vec<Node<'t>> = if obj.kind() == "array" {
+                    let mut c = obj.walk();
+                    let items: Vec<Node<'t>> =
+                        obj.named_children(&mut c).map(program::unparen).collect();
+                    items
+                } else {
+                    vec![obj]
+                };
+                for obj in objects {
+                    if obj.kind() != "object" {
+                        continue;
+                    }
+                    let value = Value::Object { file, node: obj };
+                    for p in properties {
+                        // dotted paths reach nested options (`{ options: { handler } }`)
+                        let held = p
+                            .split('.')
+                            .fold(value.clone(), |v, seg| program.member(&v, seg, 16));
+                        if let Value::Func { file: ff, node } = held {
+                            if let Some(fx) = program.files[ff].function_of(node) {
+                                out.push((
+                                    CallbackTarget::Unit(Unit {
+                                        file: ff,
+                                        func: Some(fx),
+                                        segment: 0,
+                                    }),
+                                    node.byte_range(),
+                                ));
+                            }
                         }
                     }
                 }
             }
         }
         CallbackArg::Named(CallbackPosition::All) => {
-            for arg in args {
-                let arg = program::unparen(*arg);
+            for (i, (file, arg)) in expanded.iter().copied().enumerate() {
+                let arg = program::unparen(arg);
+                // `router.get(path, …handlers)`: a leading non-function is the path
+                if i == 0
+                    && expanded.len() > 1
+                    && !matches!(program.eval(file, arg, 16), Value::Func { .. })
+                {
+                    continue;
+                }
                 if arg.kind() == "array" {
                     let mut c = arg.walk();
                     let items: Vec<Node<'t>> = arg.named_children(&mut c).collect();
-                    out.extend(items.into_iter().filter_map(|i| as_target(i, true)));
+                    out.extend(items.into_iter().filter_map(|i| as_target((file, i), true)));
                 } else {
-                    out.extend(as_target(arg, true));
+                    out.extend(as_target((file, arg), true));
                 }
             }
         }
         CallbackArg::Named(CallbackPosition::First) => {
-            if let Some(t) = args.iter().find_map(|a| as_target(*a, false)) {
+            if let Some(t) = args.iter().find_map(|a| as_target((file, *a), false)) {
                 out.push(t);
             } else if let Some(a) = args.first() {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
         CallbackArg::Index(i) => {
             let idx = if *i < 0 { args.len() as i32 + i } else { *i };
             if let Some(a) = usize::try_from(idx).ok().and_then(|i| args.get(i)) {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
         CallbackArg::Named(CallbackPosition::Last) | CallbackArg::Unset => {
-            if let Some(t) = args.iter().rev().find_map(|a| as_target(*a, false)) {
+            if let Some(t) = args.iter().rev().find_map(|a| as_target((file, *a), false)) {
                 out.push(t);
             } else if let Some(a) = args.last() {
-                out.extend(as_target(*a, true));
+                out.extend(expand(*a).into_iter().filter_map(|a| as_target(a, true)));
             }
         }
     }

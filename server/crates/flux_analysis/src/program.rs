@@ -499,6 +499,11 @@ pub enum Value<'t> {
         file: FileIx,
         node: Node<'t>,
     },
+    /// An array literal.
+    Array {
+        file: FileIx,
+        node: Node<'t>,
+    },
     /// The exports object of a file of the run.
     Exports(FileIx),
     /// A class of the run (`class_declaration` or `class` node).
@@ -615,6 +620,7 @@ impl<'t> Program<'t> {
             k if is_class(k) => Value::Class { file, node },
             "this" => this_value(file, node),
             "object" => Value::Object { file, node },
+            "array" => Value::Array { file, node },
             "await_expression" => match node.named_child(0) {
                 Some(e) => self.eval(file, e, depth - 1),
                 None => Value::Unknown,
@@ -820,6 +826,44 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// What an instance field is initialised with: `name = e` in the class
+    /// body, else the first `this.name = e` in the class.
+    fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let facts = &self.files[file];
+        let text = facts.text;
+        if let Some(body) = class.child_by_field_name("body") {
+            let mut c = body.walk();
+            // TypeScript's `public_field_definition` names the field `name`
+            let def = body.named_children(&mut c).find(|m| {
+                matches!(m.kind(), "field_definition" | "public_field_definition")
+                    && !has_token(*m, "static")
+                    && m.child_by_field_name("property")
+                        .or_else(|| m.child_by_field_name("name"))
+                        .is_some_and(|p| text_of(text, p) == name)
+            });
+            if let Some(value) = def.and_then(|d| d.child_by_field_name("value")) {
+                return Some(value);
+            }
+        }
+        let range = class.byte_range();
+        facts.this_members.iter().find_map(|m| {
+            if !range.contains(&m.start_byte())
+                || m.child_by_field_name("property")
+                    .is_none_or(|p| text_of(text, p) != name)
+            {
+                return None;
+            }
+            let parent = m.parent()?;
+            (parent.kind() == "assignment_expression"
+                && parent
+                    .child_by_field_name("left")
+                    .is_some_and(|l| l.id() == m.id())
+                && enclosing_class(*m).is_some_and(|(c, _)| c.id() == class.id()))
+            .then(|| parent.child_by_field_name("right"))
+            .flatten()
+        })
+    }
+
     /// A method of a class (static or not), looked up through `extends`.
     fn class_member(
         &self,
@@ -851,13 +895,13 @@ impl<'t> Program<'t> {
                     return Value::Func { file, node: m };
                 }
             }
-            if let Some(v) = self.field_value(file, body, name, statics, depth) {
-                return v;
-            }
         }
         if !statics {
             if let Some(p) = parameter_property(text, class, name) {
                 return self.parameter_property_value(file, p, depth);
+            }
+            if let Some(value) = self.field_value(file, class, name) {
+                return self.eval(file, value, depth - 1);
             }
         }
         // class_heritage: `extends X` (TypeScript: an `extends_clause` holding X)
@@ -888,28 +932,6 @@ impl<'t> Program<'t> {
             }
             _ => Value::Unknown,
         }
-    }
-
-    /// The value of a class field `name = e` (its initialiser `e`).
-    fn field_value(
-        &self,
-        file: FileIx,
-        body: Node<'t>,
-        name: &str,
-        statics: bool,
-        depth: u32,
-    ) -> Option<Value<'t>> {
-        let text = self.files[file].text;
-        let mut c = body.walk();
-        let field = body.named_children(&mut c).find(|m| {
-            matches!(m.kind(), "field_definition" | "public_field_definition")
-                && has_token(*m, "static") == statics
-                && m.child_by_field_name("property")
-                    .or_else(|| m.child_by_field_name("name"))
-                    .is_some_and(|n| text_of(text, n) == name)
-        })?;
-        let value = field.child_by_field_name("value")?;
-        Some(self.eval(file, value, depth - 1))
     }
 
     /// What a TypeScript parameter property holds: its default value, else an
@@ -1025,7 +1047,44 @@ impl<'t> Program<'t> {
                 let v = self.eval(file, init, depth - 1);
                 self.follow_path(v, &binding.path, depth - 1)
             }
+            BindingKind::Param { index } => self.param_type(file, b, index, depth - 1),
             _ => Value::Unknown,
+        }
+    }
+
+    /// The catalog type of a callback's parameter: the callback is an argument
+    /// of a call whose catalog entry lists `params`.
+    fn param_type(&self, file: FileIx, b: scope::BindingId, index: usize, depth: u32) -> Value<'t> {
+        let facts = &self.files[file];
+        let binding = facts.scopes.binding(b);
+        if !binding.path.is_empty() || depth == 0 {
+            return Value::Unknown;
+        }
+        let Some(func) = facts
+            .function_at(binding.decl.start)
+            .map(|f| facts.functions[f].node)
+        else {
+            return Value::Unknown;
+        };
+        let Some(call) = func
+            .parent()
+            .filter(|p| p.kind() == "arguments")
+            .and_then(|a| a.parent())
+        else {
+            return Value::Unknown;
+        };
+        let Some(c) = callee(call) else {
+            return Value::Unknown;
+        };
+        let spec = match self.eval(file, c, depth - 1) {
+            Value::Type(t) if call.kind() == "new_expression" => self.catalog.construct(&t),
+            Value::Type(t) => self.catalog.call(&t),
+            Value::Method { ty, name } => self.catalog.method(&ty, &name),
+            _ => None,
+        };
+        match spec.and_then(|f| f.params.get(index).cloned().flatten()) {
+            Some(t) => Value::Type(t),
+            None => Value::Unknown,
         }
     }
 

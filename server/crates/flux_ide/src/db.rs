@@ -1,0 +1,317 @@
+//! Inputs and tracked queries.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use flux_analysis::{Catalog, Config, FileAnalysis, Finding};
+use tree_sitter::Tree;
+
+use crate::imports;
+
+/// A parsed tree. Kept as an input field (stack.md option B) so that the
+/// server can reparse incrementally from the previous tree outside salsa;
+/// every `set` counts as a change, so no `Eq` is needed.
+#[derive(Clone)]
+pub struct Parsed(pub Arc<Tree>);
+
+impl fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Parsed({})", self.0.root_node().kind())
+    }
+}
+
+/// One JavaScript file: open in the editor, or read from disk by the host.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: Arc<str>,
+    #[returns(ref)]
+    pub tree: Parsed,
+}
+
+/// Every known file by path. Changes only when a file appears or goes away,
+/// so that import resolution is tracked (a file created later is found).
+#[salsa::input(debug)]
+pub struct Files {
+    #[returns(ref)]
+    pub by_path: Arc<BTreeMap<String, SourceFile>>,
+}
+
+/// The `flux.json` files in force, with their merged catalogs.
+#[salsa::input(debug)]
+pub struct Workspace {
+    /// Sorted by directory length, longest first; the last entry is the
+    /// default (empty `dir`, built-in catalog) and matches every file.
+    #[returns(ref)]
+    pub configs: Arc<Vec<Arc<ConfigEntry>>>,
+}
+
+/// The configuration of the files under `dir`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigEntry {
+    /// The folder holding `flux.json`; empty for the default entry.
+    pub dir: String,
+    pub config: Config,
+    pub catalog: Catalog,
+}
+
+impl ConfigEntry {
+    pub fn new(dir: String, config: Config) -> ConfigEntry {
+        let catalog = config.catalog();
+        ConfigEntry {
+            dir,
+            config,
+            catalog,
+        }
+    }
+
+    fn covers(&self, path: &str) -> bool {
+        self.dir.is_empty()
+            || path.strip_prefix(self.dir.as_str()).is_some_and(|rest| {
+                rest.starts_with(['/', '\\']) || self.dir.ends_with(['/', '\\'])
+            })
+    }
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn files(&self) -> Files;
+    fn workspace(&self) -> Workspace;
+    /// Notes one execution of a query, for tests and tracing.
+    fn record(&self, query: &'static str, path: &str);
+}
+
+/// The database. Clones share storage and the execution log.
+#[salsa::db]
+#[derive(Clone)]
+pub struct RootDb {
+    storage: salsa::Storage<Self>,
+    files: Option<Files>,
+    workspace: Option<Workspace>,
+    pub(crate) log: Arc<Mutex<Vec<(&'static str, String)>>>,
+}
+
+impl Default for RootDb {
+    fn default() -> RootDb {
+        let mut db = RootDb {
+            storage: salsa::Storage::default(),
+            files: None,
+            workspace: None,
+            log: Arc::default(),
+        };
+        let files = Files::builder(Arc::default())
+            .durability(salsa::Durability::MEDIUM)
+            .new(&db);
+        let default = Arc::new(ConfigEntry::new(String::new(), Config::default()));
+        let workspace = Workspace::builder(Arc::new(vec![default]))
+            .durability(salsa::Durability::HIGH)
+            .new(&db);
+        db.files = Some(files);
+        db.workspace = Some(workspace);
+        db
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for RootDb {}
+
+#[salsa::db]
+impl Db for RootDb {
+    fn files(&self) -> Files {
+        self.files.expect("set in RootDb::default")
+    }
+
+    fn workspace(&self) -> Workspace {
+        self.workspace.expect("set in RootDb::default")
+    }
+
+    fn record(&self, query: &'static str, path: &str) {
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((query, path.to_string()));
+    }
+}
+
+/// The local specifiers (`./x`, `../y`) the file requires or imports.
+#[salsa::tracked(returns(ref))]
+pub fn import_specifiers(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    db.record("import_specifiers", file.path(db));
+    imports::local_specifiers(&file.tree(db).0, file.text(db))
+}
+
+/// The known files the file's local specifiers resolve to.
+#[salsa::tracked(returns(ref))]
+pub fn local_imports(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
+    let by_path = db.files().by_path(db);
+    let mut out = Vec::new();
+    for spec in import_specifiers(db, file) {
+        let found = imports::candidates(file.path(db), spec)
+            .into_iter()
+            .find_map(|c| by_path.get(&c).copied());
+        if let Some(dep) = found.filter(|d| *d != file && !out.contains(d)) {
+            out.push(dep);
+        }
+    }
+    out
+}
+
+/// The configuration nearest upward from the file.
+#[salsa::tracked(returns(ref))]
+pub fn config_for(db: &dyn Db, file: SourceFile) -> Arc<ConfigEntry> {
+    let path = file.path(db);
+    let configs = db.workspace().configs(db);
+    configs
+        .iter()
+        .find(|c| c.covers(path))
+        .or(configs.last())
+        .cloned()
+        .expect("the default entry is always there")
+}
+
+/// Files analysed together: a handler defined in one file and registered
+/// in another is a listener only when both are in the run.
+#[salsa::interned(debug)]
+pub struct Run<'db> {
+    /// Sorted, so that every member of a component interns the same run.
+    #[returns(ref)]
+    pub paths: Vec<String>,
+    /// The folder of the configuration the run uses.
+    #[returns(ref)]
+    pub config_dir: String,
+}
+
+/// The most files in one run.
+pub const MAX_RUN: usize = 400;
+
+/// The import graph of the known files: path → paths it imports.
+#[salsa::tracked(returns(ref))]
+pub fn import_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> {
+    files
+        .by_path(db)
+        .iter()
+        .map(|(path, file)| {
+            let deps = local_imports(db, *file)
+                .iter()
+                .map(|d| d.path(db).clone())
+                .collect();
+            (path.clone(), deps)
+        })
+        .collect()
+}
+
+/// The paths analysed with `file`: the file, the files it imports, and the
+/// files importing it, transitively upward (they create the app and register
+/// the handlers the file defines). Not the importers' other imports: an
+/// entry point requiring 200 routes would otherwise put all of them in the
+/// run of each route. At most [`MAX_RUN`] files, nearest importers first.
+#[salsa::tracked(returns(ref))]
+pub fn run_paths(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    let importers = importers_graph(db, db.files());
+    let start = file.path(db).clone();
+    let mut run: std::collections::BTreeSet<String> = import_graph(db, db.files())
+        .get(&start)
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    run.insert(start.clone());
+    let mut seen = std::collections::BTreeSet::from([start.clone()]);
+    let mut todo = std::collections::VecDeque::from([start]);
+    while let Some(path) = todo.pop_front() {
+        for importer in importers.get(&path).into_iter().flatten() {
+            if run.len() >= MAX_RUN {
+                return run.into_iter().collect();
+            }
+            if seen.insert(importer.clone()) {
+                run.insert(importer.clone());
+                todo.push_back(importer.clone());
+            }
+        }
+    }
+    run.into_iter().collect()
+}
+
+/// The import graph reversed: path → paths importing it.
+#[salsa::tracked(returns(ref))]
+pub fn importers_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String>> {
+    let mut reversed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, deps) in import_graph(db, files) {
+        for dep in deps {
+            reversed.entry(dep.clone()).or_default().push(path.clone());
+        }
+    }
+    reversed
+}
+
+/// The analysis of every file of a run.
+#[salsa::tracked(returns(ref))]
+pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
+    let paths = run.paths(db);
+    db.record("run_analysis", &paths.join(","));
+    let by_path = db.files().by_path(db);
+    let files: Vec<SourceFile> = paths
+        .iter()
+        .filter_map(|p| by_path.get(p).copied())
+        .collect();
+    let sources: Vec<flux_analysis::SourceFile<'_>> = files
+        .iter()
+        .map(|f| flux_analysis::SourceFile {
+            path: f.path(db),
+            text: f.text(db),
+        })
+        .collect();
+    let configs = db.workspace().configs(db);
+    let entry = configs
+        .iter()
+        .find(|c| c.dir == *run.config_dir(db))
+        .or(configs.last())
+        .expect("the default entry is always there");
+    flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
+}
+
+/// The analysis of one file, from its run ([`run_paths`]).
+#[salsa::tracked(returns(ref), lru = 256)]
+pub fn file_analysis(db: &dyn Db, file: SourceFile) -> FileAnalysis {
+    db.record("file_analysis", file.path(db));
+    let run = Run::new(
+        db,
+        run_paths(db, file).clone(),
+        config_for(db, file).dir.clone(),
+    );
+    let path = file.path(db);
+    run_analysis(db, run)
+        .iter()
+        .find(|a| a.path == *path)
+        .cloned()
+        .unwrap_or_else(|| FileAnalysis {
+            path: path.clone(),
+            ..FileAnalysis::default()
+        })
+}
+
+/// The file's findings with the configured severities; codes turned off are gone.
+#[salsa::tracked(returns(ref))]
+pub fn findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
+    db.record("findings", file.path(db));
+    let config = &config_for(db, file).config;
+    file_analysis(db, file)
+        .findings
+        .iter()
+        .filter_map(|f| {
+            config.severity_of(f.code).map(|severity| Finding {
+                severity,
+                ..f.clone()
+            })
+        })
+        .collect()
+}
+
+/// The file in the paper's fluxional language.
+#[salsa::tracked(returns(ref))]
+pub fn fluxional_form(db: &dyn Db, file: SourceFile) -> String {
+    flux_analysis::fluxional_form(file_analysis(db, file), file.text(db))
+}

@@ -1,0 +1,180 @@
+//! The database recomputes what an edit touches, and nothing else.
+
+use std::sync::Arc;
+
+use flux_ide::{file_analysis, findings, local_imports, Analysis, AnalysisHost};
+
+fn analyse_all(host: &AnalysisHost, paths: &[&str]) {
+    host.analysis()
+        .with_db(|db| {
+            for path in paths {
+                let file = Analysis::file(db, path).expect("known file");
+                file_analysis(db, file);
+                findings(db, file);
+            }
+        })
+        .expect("not cancelled");
+}
+
+fn runs(host: &AnalysisHost, query: &str, path: &str) -> usize {
+    host.query_log()
+        .iter()
+        .filter(|(q, p)| *q == query && p == path)
+        .count()
+}
+
+const PATHS: [&str; 3] = ["/p/app.js", "/p/store.js", "/p/other.js"];
+
+fn host() -> AnalysisHost {
+    let mut host = AnalysisHost::new();
+    host.set_file(
+        PATHS[0],
+        Arc::from("const store = require('./store');\nstore.hits++;\n"),
+        None,
+    );
+    host.set_file(PATHS[1], Arc::from("module.exports = { hits: 0 };\n"), None);
+    host.set_file(PATHS[2], Arc::from("let n = 0;\n"), None);
+    host
+}
+
+/// `run_analysis` is where `flux_analysis::analyze` runs; it is keyed by
+/// the run's paths, joined with commas.
+const APP_RUN: &str = "/p/app.js,/p/store.js";
+
+#[test]
+fn editing_a_file_reanalyses_its_importers_only() {
+    let mut host = host();
+    analyse_all(&host, &PATHS);
+    assert_eq!(
+        runs(&host, "run_analysis", APP_RUN),
+        1,
+        "app.js and store.js: one run"
+    );
+    assert_eq!(runs(&host, "run_analysis", PATHS[2]), 1);
+    host.clear_query_log();
+
+    host.set_file(PATHS[1], Arc::from("module.exports = { hits: 1 };\n"), None);
+    analyse_all(&host, &PATHS);
+    assert_eq!(
+        runs(&host, "run_analysis", APP_RUN),
+        1,
+        "store.js and app.js, which requires it"
+    );
+    assert_eq!(
+        runs(&host, "run_analysis", PATHS[2]),
+        0,
+        "other.js is unrelated"
+    );
+    assert_eq!(runs(&host, "file_analysis", PATHS[2]), 0);
+    host.clear_query_log();
+
+    host.set_file(PATHS[2], Arc::from("let n = 1;\n"), None);
+    analyse_all(&host, &PATHS);
+    assert_eq!(runs(&host, "run_analysis", PATHS[2]), 1);
+    assert_eq!(runs(&host, "run_analysis", APP_RUN), 0);
+    assert_eq!(runs(&host, "file_analysis", PATHS[0]), 0);
+    assert_eq!(runs(&host, "file_analysis", PATHS[1]), 0);
+}
+
+/// A handler defined in one file and registered in another: the defining
+/// file's findings need its importer in the run.
+#[test]
+fn a_handler_module_is_analysed_with_the_file_registering_it() {
+    let mut host = AnalysisHost::new();
+    let app = "const express = require('express');\nconst { handler } = require('./handler');\nconst app = express();\napp.get('/', handler);\napp.listen(3000);\n";
+    let handler = "let hits = 0;\nexports.handler = (req, res) => {\n  hits += 1;\n  res.send(String(hits));\n};\n";
+    host.set_file("/p/handler.js", Arc::from(handler), None);
+    let codes = |host: &AnalysisHost| {
+        host.analysis()
+            .with_db(|db| {
+                let file = Analysis::file(db, "/p/handler.js").unwrap();
+                findings(db, file)
+                    .iter()
+                    .map(|f| f.code.as_str())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+    };
+    assert!(
+        codes(&host).is_empty(),
+        "alone, nothing says it is a listener"
+    );
+    host.set_file("/p/app.js", Arc::from(app), None);
+    assert_eq!(codes(&host), ["blocks-replication"]);
+}
+
+#[test]
+fn a_file_created_later_is_resolved() {
+    let mut host = AnalysisHost::new();
+    host.set_file("/p/app.js", Arc::from("import { x } from './lib';\n"), None);
+    assert_eq!(host.missing_imports("/p/app.js")[0][1], "/p/lib.js");
+    analyse_all(&host, &["/p/app.js"]);
+    host.set_file("/p/lib/index.js", Arc::from("export const x = 1;\n"), None);
+    assert!(host.missing_imports("/p/app.js").is_empty());
+    let deps = host
+        .analysis()
+        .with_db(|db| {
+            let app = Analysis::file(db, "/p/app.js").unwrap();
+            local_imports(db, app)
+                .iter()
+                .map(|f| f.path(db).clone())
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    assert_eq!(deps, ["/p/lib/index.js"]);
+    host.remove_file("/p/lib/index.js");
+    assert_eq!(host.missing_imports("/p/app.js").len(), 1);
+}
+
+#[test]
+fn a_config_change_reanalyses_only_the_files_it_covers() {
+    let mut host = host();
+    host.set_file("/q/x.js", Arc::from("let y = 0;\n"), None);
+    let all = [PATHS[0], PATHS[1], PATHS[2], "/q/x.js"];
+    analyse_all(&host, &all);
+    host.clear_query_log();
+    let config = flux_analysis::Config::parse(r#"{"severity": {"lost-update": "off"}}"#).unwrap();
+    host.set_configs(vec![("/q".into(), config)]);
+    analyse_all(&host, &all);
+    assert_eq!(runs(&host, "file_analysis", "/q/x.js"), 1);
+    assert_eq!(
+        runs(&host, "file_analysis", PATHS[0]),
+        0,
+        "/p keeps the default config"
+    );
+}
+
+#[test]
+fn a_write_cancels_a_running_snapshot() {
+    let mut host = host();
+    let analysis = host.analysis();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        analysis.with_db(|db| {
+            started_tx.send(()).unwrap();
+            loop {
+                db.unwind_if_revision_cancelled();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    });
+    started_rx.recv().unwrap();
+    host.set_file(PATHS[2], Arc::from("let n = 2;\n"), None); // blocks until the reader unwound
+    assert!(reader.join().unwrap().is_err());
+}
+
+#[test]
+fn a_cancellation_token_stops_a_snapshot() {
+    let host = host();
+    let analysis = host.analysis();
+    let token = analysis.cancellation_token();
+    let reader = std::thread::spawn(move || {
+        analysis.with_db(|db| loop {
+            db.unwind_if_revision_cancelled();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        })
+    });
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    token.cancel();
+    assert!(reader.join().unwrap().is_err());
+}

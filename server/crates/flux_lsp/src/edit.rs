@@ -1,0 +1,197 @@
+//! Open documents: a rope and an incrementally reparsed tree, edited with
+//! LSP content changes in any position encoding. The conversions are those
+//! verified in `stack.md` section c: they clamp instead of panicking
+//! (line past EOF, character past EOL, mid-surrogate, reversed ranges).
+
+use flux_syntax::Dialect;
+use ropey::Rope;
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+/// The negotiated `positionEncoding`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionEncoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+/// An LSP position, free of protocol types so the module tests stand alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LspPos {
+    pub line: u32,
+    pub character: u32,
+}
+
+fn line_content_chars(rope: &Rope, line: usize) -> usize {
+    let s = rope.line(line);
+    let mut n = s.len_chars();
+    if n > 0 && s.char(n - 1) == '\n' {
+        n -= 1;
+    }
+    if n > 0 && s.char(n - 1) == '\r' {
+        n -= 1;
+    }
+    n
+}
+
+/// Never panics: line past EOF → EOF; character past EOL → EOL (before
+/// `\r\n`); mid-surrogate (UTF-16) or mid-code-point (UTF-8) → that char's start.
+pub fn lsp_to_byte(rope: &Rope, pos: LspPos, enc: PositionEncoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let line_char = rope.line_to_char(line);
+    let content = line_content_chars(rope, line);
+    let col = match enc {
+        PositionEncoding::Utf32 => (pos.character as usize).min(content),
+        PositionEncoding::Utf16 => {
+            let base = rope.char_to_utf16_cu(line_char);
+            let max = rope.char_to_utf16_cu(line_char + content);
+            rope.utf16_cu_to_char((base + pos.character as usize).min(max)) - line_char
+        }
+        PositionEncoding::Utf8 => {
+            let base = rope.char_to_byte(line_char);
+            let max = rope.char_to_byte(line_char + content);
+            rope.byte_to_char((base + pos.character as usize).min(max)) - line_char
+        }
+    };
+    rope.char_to_byte(line_char + col)
+}
+
+pub fn byte_to_lsp(rope: &Rope, byte: usize, enc: PositionEncoding) -> LspPos {
+    let byte = byte.min(rope.len_bytes());
+    let ch = rope.byte_to_char(byte);
+    let line = rope.char_to_line(ch);
+    let lc = rope.line_to_char(line);
+    let character = match enc {
+        PositionEncoding::Utf32 => ch - lc,
+        PositionEncoding::Utf16 => rope.char_to_utf16_cu(ch) - rope.char_to_utf16_cu(lc),
+        PositionEncoding::Utf8 => rope.char_to_byte(ch) - rope.char_to_byte(lc),
+    };
+    LspPos {
+        line: line as u32,
+        character: character as u32,
+    }
+}
+
+/// tree-sitter's Point is (row, byte column). Built from ropey lines (which
+/// also break at a lone `\r`, unlike tree-sitter): the tree stays byte-correct,
+/// so never derive LSP positions from `Node::start_position()`.
+pub fn byte_to_point(rope: &Rope, byte: usize) -> Point {
+    let line = rope.byte_to_line(byte);
+    Point::new(line, byte - rope.line_to_byte(line))
+}
+
+/// Applies one content change. `None` range = full replacement (no
+/// `InputEdit`: reparse without the old tree).
+pub fn apply_change(
+    rope: &mut Rope,
+    range: Option<(LspPos, LspPos)>,
+    new_text: &str,
+    enc: PositionEncoding,
+) -> Option<InputEdit> {
+    let Some((start, end)) = range else {
+        *rope = Rope::from_str(new_text);
+        return None;
+    };
+    let (mut start_byte, mut old_end_byte) =
+        (lsp_to_byte(rope, start, enc), lsp_to_byte(rope, end, enc));
+    if start_byte > old_end_byte {
+        std::mem::swap(&mut start_byte, &mut old_end_byte); // a buggy client
+    }
+    let start_position = byte_to_point(rope, start_byte); // old coordinates
+    let old_end_position = byte_to_point(rope, old_end_byte);
+    let start_char = rope.byte_to_char(start_byte);
+    rope.remove(start_char..rope.byte_to_char(old_end_byte));
+    rope.insert(start_char, new_text);
+    let new_end_byte = start_byte + new_text.len();
+    Some(InputEdit {
+        start_byte,
+        old_end_byte,
+        new_end_byte,
+        start_position,
+        old_end_position,
+        new_end_position: byte_to_point(rope, new_end_byte), // new coordinates
+    })
+}
+
+fn parser(dialect: Dialect) -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&dialect.language())
+        .expect("grammar ABI matches the tree-sitter crate");
+    parser
+}
+
+/// Parses from the rope's chunks (no String copy), reusing `old` when given.
+pub fn parse_rope(rope: &Rope, old: Option<&Tree>, dialect: Dialect) -> Tree {
+    let len = rope.len_bytes();
+    parser(dialect)
+        .parse_with_options(
+            &mut |byte, _| -> &[u8] {
+                if byte >= len {
+                    return &[];
+                }
+                let (chunk, chunk_byte, _, _) = rope.chunk_at_byte(byte);
+                &chunk.as_bytes()[byte - chunk_byte..]
+            },
+            old,
+            None,
+        )
+        .expect("parsing without cancellation always yields a tree")
+}
+
+/// An open document.
+#[derive(Clone)]
+pub struct Document {
+    pub rope: Rope,
+    pub tree: Tree,
+    pub version: i32,
+    /// The grammar of the file (JavaScript, TypeScript, TSX), from its name.
+    pub dialect: Dialect,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        Document::in_dialect(text, version, Dialect::JavaScript)
+    }
+
+    pub fn in_dialect(text: &str, version: i32, dialect: Dialect) -> Document {
+        let rope = Rope::from_str(text);
+        let tree = parse_rope(&rope, None, dialect);
+        Document {
+            rope,
+            tree,
+            version,
+            dialect,
+        }
+    }
+
+    /// Applies content changes in order: each edit reaches the old tree
+    /// before the single incremental reparse (an unedited old tree silently
+    /// gives a wrong tree).
+    pub fn apply<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
+        enc: PositionEncoding,
+        version: i32,
+    ) {
+        let mut old = Some(self.tree.clone());
+        for (range, text) in changes {
+            match apply_change(&mut self.rope, range, text, enc) {
+                Some(edit) => {
+                    if let Some(tree) = old.as_mut() {
+                        tree.edit(&edit);
+                    }
+                }
+                None => old = None,
+            }
+        }
+        self.tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
+        self.version = version;
+    }
+}
+
+#[cfg(test)]
+mod tests;

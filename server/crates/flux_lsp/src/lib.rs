@@ -1,0 +1,63 @@
+//! The flux-lsp language server over [`flux_ide`].
+//!
+//! Wire it from the binary with `std::process::exit(flux_lsp::run_stdio())`;
+//! tests and other transports use [`serve`] with any reader/writer.
+//!
+//! * `edit`: the only place that knows position encodings; open documents
+//!   are ropes plus a tree-sitter tree edited with `InputEdit` and reparsed
+//!   incrementally from the previous tree, then handed to the database as an
+//!   input field (stack.md option B).
+//! * `to_lsp` / `from_lsp`: protocol types ↔ the core's byte ranges, by hand.
+//! * `server`: the `Backend`. Changes mutate under one `std::sync::Mutex`
+//!   before any `.await` (ordering); reads take a snapshot and run on the
+//!   blocking pool, cancelled by later changes (ContentModified) or by
+//!   `$/cancelRequest` (token); panics there are answered InternalError.
+//! * Diagnostics are pushed with their version to clients that cannot pull,
+//!   and served by `textDocument/diagnostic` to those that can.
+
+pub mod edit;
+pub mod from_lsp;
+pub mod scan;
+mod server;
+pub mod settings;
+pub mod to_lsp;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub use server::{Backend, COMMANDS};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+/// Serves the protocol over `input`/`output` until `exit` or end of input.
+/// Returns the exit code the protocol asks for: 0 after `shutdown`, else 1.
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i32 {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    // 64: notifications are admitted while slow requests run (stack.md D3).
+    Server::new(input, output, socket)
+        .concurrency_level(64)
+        .serve(service)
+        .await;
+    if shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+/// Runs the server on stdin/stdout; returns the process exit code.
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("flux-lsp: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()))
+}
