@@ -99,11 +99,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 continue;
             }
             let write = r.write;
-            let mutation = r.mutation.is_some();
             let write_node = write_expression(
                 facts.node_at(&r.range),
                 r.mutation.as_ref().map(|(_, m)| m.clone()),
             );
+            let mutation = r.mutation.is_some()
+                && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = r.range.start;
             // `x = x + await f()` writes after the await although `x` comes first.
             if write || mutation {
@@ -815,6 +816,8 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
         let mut first_write: Option<(TextRange, Unit)> = None;
         for m in &members {
             let (write, mutation, write_node) = member_access(text, *m);
+            let mutation =
+                mutation && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = m.start_byte();
             if let (true, Some(w)) = (write || mutation, write_node) {
                 if let Some(aw) = last_await_in(w) {
@@ -911,6 +914,19 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
         (text_of(text, prop) == name).then(|| prop.byte_range())
     });
     found
+}
+
+/// `store.add(x)` where `add` is a method of the run (`this.itemsService.delete(id)`
+/// on an injected service) is a call, not a mutation by name: what the method
+/// writes is analysed in its body.
+fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool {
+    node.kind() == "call_expression"
+        && crate::program::callee(node).is_some_and(|c| {
+            matches!(
+                program.eval(file, c, 16),
+                crate::program::Value::Func { .. }
+            )
+        })
 }
 
 /// A TypeScript parameter property (`constructor(private store: Store)`)
