@@ -127,12 +127,77 @@ fn help_and_version_exit_0() {
     );
 }
 
+/// Reads one LSP frame (`Content-Length` header, blank line, JSON body).
+fn read_frame(out: &mut impl std::io::BufRead) -> serde_json::Value {
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "server closed stdout"
+        );
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse().unwrap();
+        }
+    }
+    let mut body = vec![0; len];
+    out.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
 #[test]
 fn no_arguments_means_the_language_server() {
-    let dir = tree(&[]);
-    let run = flux(dir.path(), &["--stdio"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("language server"), "{}", run.stderr);
+    use std::io::Write;
+    // `--stdio` is accepted and ignored; the binary speaks LSP on stdin/stdout.
+    for args in [&[][..], &["--stdio"][..]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut send = |body: &str| {
+            write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+            stdin.flush().unwrap();
+        };
+        send(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+        );
+        let init = read_frame(&mut stdout);
+        assert_eq!(init["id"], 1, "{init}");
+        let caps = &init["result"]["capabilities"];
+        assert_eq!(
+            caps["positionEncoding"], "utf-16",
+            "no utf-8 offered: {init}"
+        );
+        assert!(
+            caps["inlayHintProvider"].is_object() || caps["inlayHintProvider"] == true,
+            "{init}"
+        );
+        send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+        send(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+        let shutdown = loop {
+            let msg = read_frame(&mut stdout);
+            if msg["id"] == 2 {
+                break msg;
+            }
+        };
+        assert!(shutdown.get("error").is_none(), "{shutdown}");
+        send(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+        drop(stdin);
+        assert_eq!(
+            child.wait().unwrap().code(),
+            Some(0),
+            "exit after shutdown is a clean exit"
+        );
+    }
 }
 
 #[test]

@@ -2,9 +2,6 @@
 fn main() {
     match flux_cli::main() {
         flux_cli::Outcome::Exit(code) => std::process::exit(code),
-        flux_cli::Outcome::ServeLsp => {
-            eprintln!("flux-lsp: language server not built into this binary yet");
-            std::process::exit(2);
-        }
+        flux_cli::Outcome::ServeLsp => std::process::exit(flux_lsp::run_stdio()),
     }
 }
