@@ -1030,14 +1030,22 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
 fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome) {
     use crate::catalog::StoreSite;
     use crate::program::{arguments, Value};
-    let called = |names: &[String]| {
-        program.files.iter().any(|facts| {
-            facts.calls.iter().any(|(c, _)| {
-                crate::program::callee(*c).is_some_and(|f| {
-                    f.kind() == "member_expression"
-                        && f.child_by_field_name("property")
-                            .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
-                })
+    // Calls of one of `names` in the store's own file; with `on`, only on the
+    // store itself (`io.adapter(…)` where `io` holds it): the result must not
+    // depend on unrelated files of the run.
+    let called = |file: FileIx, names: &[String], on: Option<&(String, TextRange)>| {
+        let facts = &program.files[file];
+        facts.calls.iter().any(|(c, _)| {
+            crate::program::callee(*c).is_some_and(|f| {
+                f.kind() == "member_expression"
+                    && f.child_by_field_name("property")
+                        .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
+                    && on.is_none_or(|(_, decl)| {
+                        f.child_by_field_name("object")
+                            .and_then(|o| facts.reference_at(o.start_byte()))
+                            .and_then(|r| r.binding)
+                            .is_some_and(|b| facts.scopes.binding(b).decl == *decl)
+                    })
             })
         })
     };
@@ -1079,8 +1087,11 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
             });
             if moved
                 || (opaque && !store.unless.is_empty())
-                || (!store.unless_called.is_empty() && called(&store.unless_called))
-                || (!store.when_called.is_empty() && !called(&store.when_called))
+                || (!store.unless_called.is_empty()
+                    && holder
+                        .as_ref()
+                        .is_some_and(|h| called(st.file, &store.unless_called, Some(h))))
+                || (!store.when_called.is_empty() && !called(st.file, &store.when_called, None))
             {
                 continue;
             }

@@ -704,6 +704,8 @@ pub struct Program<'t> {
     pub catalog: &'t Catalog,
     /// Called regularly: the caller may unwind from it to cancel the analysis.
     pub checkpoint: &'t dyn Fn(),
+    /// Normalised path → file, for module resolution.
+    pub by_path: HashMap<String, FileIx>,
 }
 
 impl<'t> Program<'t> {
@@ -725,54 +727,11 @@ impl<'t> Program<'t> {
         }
     }
 
-    /// The file of the run a relative specifier names, trying the usual extensions.
+    /// The file of the run a relative specifier names (see [`crate::resolve`]).
     pub fn local_file(&self, from: FileIx, specifier: &str) -> Option<FileIx> {
-        let base = self.files[from].path;
-        let dir = match base.rfind(['/', '\\']) {
-            Some(i) => &base[..i],
-            None => "",
-        };
-        let joined = normalize(&if specifier.starts_with('/') || dir.is_empty() {
-            specifier.to_string()
-        } else {
-            format!("{dir}/{specifier}")
-        });
-        let candidates = [
-            "",
-            ".js",
-            ".mjs",
-            ".cjs",
-            ".jsx",
-            ".ts",
-            ".tsx",
-            ".mts",
-            ".cts",
-            "/index.js",
-            "/index.mjs",
-            "/index.cjs",
-            "/index.ts",
-            "/index.tsx",
-        ];
-        let found = candidates.iter().find_map(|ext| {
-            let want = format!("{joined}{ext}");
-            self.files.iter().position(|f| normalize(f.path) == want)
-        });
-        // TypeScript imports name the emitted file: `./h.js` is `./h.ts`
-        let emitted = [
-            (".js", &[".ts", ".tsx"][..]),
-            (".jsx", &[".tsx"][..]),
-            (".mjs", &[".mts"][..]),
-            (".cjs", &[".cts"][..]),
-        ];
-        found.or_else(|| {
-            emitted.iter().find_map(|(js, tss)| {
-                let stem = joined.strip_suffix(js)?;
-                tss.iter().find_map(|ts| {
-                    let want = format!("{stem}{ts}");
-                    self.files.iter().position(|f| normalize(f.path) == want)
-                })
-            })
-        })
+        crate::resolve::candidates(self.files[from].path, specifier)
+            .iter()
+            .find_map(|c| self.by_path.get(c).copied())
     }
 
     pub fn eval(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
@@ -1549,30 +1508,4 @@ fn climb_to_expression<'t>(node: Node<'t>, range: &TextRange) -> Node<'t> {
         }
     }
     node
-}
-
-/// Normalises `a/./b/../c` to `a/c` (pure string work: the core never touches the disk).
-pub fn normalize(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !absolute {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
 }

@@ -2,28 +2,17 @@
 //! group is analysed on every core.
 //!
 //! The analysis links files only through relative module specifiers
-//! (`require('./x')`, `import … from '../y'`): `Program::local_file` in
-//! flux_analysis resolves `./`, `../` and `/` specifiers against the files of
-//! the run with the same extensions tried here. Every string literal that
-//! looks like such a specifier links two files (a superset of the real
+//! (`require('./x')`, `import … from '../y'`), resolved by
+//! `flux_analysis::resolve`, which this module uses too. Every string literal
+//! that looks like such a specifier links two files (a superset of the real
 //! imports: an extra link only merges components), so each component's
 //! analysis is the one the whole group would give.
 
 use std::collections::HashMap;
 
-use crate::check::Read;
+use flux_analysis::resolve;
 
-/// Suffixes `local_file` tries, in its order.
-const CANDIDATES: [&str; 8] = [
-    "",
-    ".js",
-    ".mjs",
-    ".cjs",
-    ".jsx",
-    "/index.js",
-    "/index.mjs",
-    "/index.cjs",
-];
+use crate::check::Read;
 
 /// Groups of indices into `reads`, each in input order; components in order
 /// of their first file.
@@ -31,7 +20,7 @@ pub fn components(reads: &[Read]) -> Vec<Vec<usize>> {
     let by_path: HashMap<String, usize> = reads
         .iter()
         .enumerate()
-        .map(|(i, r)| (normalize(&r.path), i))
+        .map(|(i, r)| (resolve::normalize(&r.path), i))
         .collect();
     let mut parent: Vec<usize> = (0..reads.len()).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -42,19 +31,10 @@ pub fn components(reads: &[Read]) -> Vec<Vec<usize>> {
         i
     }
     for (i, r) in reads.iter().enumerate() {
-        let dir = match r.path.rfind(['/', '\\']) {
-            Some(k) => &r.path[..k],
-            None => "",
-        };
         for spec in specifiers(&r.text) {
-            let joined = normalize(&if spec.starts_with('/') || dir.is_empty() {
-                spec.to_string()
-            } else {
-                format!("{dir}/{spec}")
-            });
             // Every candidate, not only the first that exists: a superset is safe.
-            for ext in CANDIDATES {
-                if let Some(&j) = by_path.get(&format!("{joined}{ext}")) {
+            for candidate in resolve::candidates(&r.path, spec) {
+                if let Some(&j) = by_path.get(&candidate) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     parent[a.max(b)] = a.min(b);
                 }
@@ -98,32 +78,6 @@ fn specifiers(text: &str) -> impl Iterator<Item = &str> {
         }
         None
     })
-}
-
-/// `a/./b/../c` → `a/c`, as flux_analysis's `program::normalize` does.
-fn normalize(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !absolute {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
 }
 
 #[cfg(test)]
