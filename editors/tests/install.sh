@@ -45,4 +45,4 @@ if [ ! -x "$TOOLS/code-server/node_modules/.bin/code-server" ]; then
     npm install -s --no-audit --no-fund --prefix "$TOOLS/code-server" --no-save "code-server@${CS_VERSION}" >"$TOOLS/code-server-install.log" 2>&1 \
     || { tail -40 "$TOOLS/code-server-install.log"; exit 1; }
 fi
-echo "tools in $TOOLS: $("$TOOLS/nvim011/bin/nvim" --version | head -1), code-server $("$TOOLS/code-server/node_modules/.bin/code-server" --version | head -1 | cut -d' ' -f1)"
+echo "tools in $TOOLS: $("$TOOLS/nvim011/bin/nvim" --version | head -1), code-server $("$TOOLS/code-server/node_modules/.bin/code-server" --version | tail -1 | cut -d' ' -f1)"

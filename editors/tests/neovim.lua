@@ -21,6 +21,14 @@ local function to_lsp(d)
     severity = d.severity, code = d.code, source = d.source, message = d.message }
 end
 
+-- Records every publishDiagnostics (uri -> count of items) before Neovim handles it.
+local published = {}
+local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(e, result, ctx, config)
+  if result then published[result.uri] = #result.diagnostics end
+  return publish(e, result, ctx, config)
+end
+
 local ok, err = pcall(function()
   vim.opt.runtimepath:prepend(os.getenv('PLUGIN'))
   vim.cmd('filetype plugin on')
@@ -124,6 +132,16 @@ local ok, err = pcall(function()
     ':FluxGraph writes .flux.dot and .flux.mmd')
   vim.cmd('FluxGraph svg') -- SVG if the binary has `graph --format svg`, else a warning; never an error
   log('  :FluxGraph svg -> ' .. (vim.fn.filereadable(base .. '.svg') == 1 and 'svg written' or 'no svg (subcommand missing)'))
+
+  -- A clean file gets an empty push: push-only clients (0.7, eglot, ALE) know the check ran.
+  local clean = vim.fn.fnamemodify(os.getenv('JS_FILE'), ':h') .. '/clean.js'
+  vim.fn.writefile({ "const express = require('express');", 'const app = express();',
+    "app.get('/', (req, res) => res.send('ok'));", 'app.listen(8080);' }, clean)
+  vim.cmd('edit ' .. vim.fn.fnameescape(clean))
+  if client.server_capabilities.diagnosticProvider == nil then -- the server pushes to this client
+    check(vim.wait(10000, function() return published[vim.uri_from_fname(clean)] == 0 end, 50),
+      'a clean file gets an empty publishDiagnostics')
+  end
 
   vim.lsp.stop_client(client.id)
   vim.wait(3000, function() return client.is_stopped(client) end, 50) -- 0.7 closure / 0.11 method

@@ -17,7 +17,9 @@ mkdir -p "$tmp/user/User"
 cat > "$tmp/user/User/settings.json" <<JSON
 {
   "flux.server.path": "$bin",
-  "flux.trace.server": "messages",
+  "flux.trace.server": "verbose",
+  "flux.severity.shared-state": "off",
+  "flux.severity.process-local-cache": "error",
   "editor.inlayHints.enabled": "on",
   "javascript.validate.enable": false,
   "workbench.startupEditor": "none",
@@ -44,6 +46,6 @@ NODE_PATH=$tools/node/node_modules node "$here/vscode-e2e.js" "http://127.0.0.1:
   "$repo/editors/vscode/screenshots" || rc=$?
 if [ $rc -ne 0 ]; then
   echo "--- code-server log"; tail -20 "$tmp/server.log"
-  echo "--- flux output channel"; find "$tmp/user/logs" -path '*output_logging*' -name '*flux*' -exec tail -40 {} \;
+  echo "--- flux output channel"; f=$(find "$tmp/user/logs" -path "*output_logging*" -name "*flux*" | head -1); cp "$f" "${TMPDIR:-/tmp}/flux-vscode-output.log"; tail -40 "$f"; echo "(whole log: ${TMPDIR:-/tmp}/flux-vscode-output.log)"
 fi
 exit $rc
