@@ -42,6 +42,16 @@ async function palette(page, title) {
     await page.waitForSelector(`.tab[data-resource-name="${file}"]`, { timeout: 15000 });
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20000 });
 
+    if (process.env.EXPECT_NO_SERVER) {
+      // No binary anywhere: the extension must say how to get one.
+      await page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30000 });
+      const toasts = (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+      console.log('notifications: ' + JSON.stringify(toasts));
+      check(toasts.some((t) => t.includes('Set flux.server.path or install with') && t.includes('Open Settings')),
+        'a notification says how to get the server');
+      await page.screenshot({ path: path.join(shots, 'no-server.png') });
+      return;
+    }
     // blocks-replication is a warning: squiggles are `squiggly-warning`.
     await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60000 });
     check(true, `squiggles drawn (${await page.locator('.monaco-editor .squiggly-warning').count()})`);

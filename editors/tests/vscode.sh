@@ -2,6 +2,7 @@
 # The VS Code extension in a real VS Code (code-server 4.100.3) driven by Debian's chromium with
 # playwright-core, on examples/chat-server. Screenshots: editors/vscode/screenshots/.
 # Usage: vscode.sh [FLUX_LSP_BINARY] [EXTENSION.vsix]   (builds the .vsix when not given)
+#   FLUX_SERVER_SETTING='' leaves flux.server.path empty (tests PATH / the binary shipped in the .vsix).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-${FLUX_LSP:-${CARGO_TARGET_DIR:-$repo/target}/release/flux-lsp}}")
@@ -16,7 +17,7 @@ cp -r "$repo/examples/chat-server" "$tmp/chat-server"   # the quick fix is liste
 mkdir -p "$tmp/user/User"
 cat > "$tmp/user/User/settings.json" <<JSON
 {
-  "flux.server.path": "$bin",
+  "flux.server.path": "${FLUX_SERVER_SETTING-$bin}",
   "flux.trace.server": "verbose",
   "flux.severity.shared-state": "off",
   "flux.severity.process-local-cache": "error",
@@ -43,7 +44,7 @@ trap cleanup EXIT
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 rc=0
 NODE_PATH=$tools/node/node_modules node "$here/vscode-e2e.js" "http://127.0.0.1:$port" "$tmp/chat-server" server.js \
-  "$repo/editors/vscode/screenshots" || rc=$?
+  "${SHOTS:-$repo/editors/vscode/screenshots}" || rc=$?
 if [ $rc -ne 0 ]; then
   echo "--- code-server log"; tail -20 "$tmp/server.log"
   echo "--- flux output channel"; f=$(find "$tmp/user/logs" -path "*output_logging*" -name "*flux*" | head -1); cp "$f" "${TMPDIR:-/tmp}/flux-vscode-output.log"; tail -40 "$f"; echo "(whole log: ${TMPDIR:-/tmp}/flux-vscode-output.log)"

@@ -21,6 +21,9 @@ if [ -f "$repo/flux.schema.json" ]; then cp "$repo/flux.schema.json" dist/flux.s
 else cp schemas/flux.schema.json dist/flux.schema.json; fi
 if [ -n "$server" ]; then mkdir -p server && cp "$server" server/flux-lsp && chmod +x server/flux-lsp; fi
 version=$(node -p "require('./package.json').version")
-npx vsce package --no-dependencies --skip-license -o "flux-lsp-$version.vsix" </dev/null
+# README images are relative to editors/vscode; vsce needs absolute URLs for the marketplace page.
+base=https://github.com/flux-lsp/flux-lsp
+npx vsce package --no-dependencies --skip-license -o "flux-lsp-$version.vsix" \
+  --baseContentUrl "$base/blob/main/editors/vscode" --baseImagesUrl "$base/raw/main/editors/vscode" </dev/null
 rm -rf server
 ls -l "flux-lsp-$version.vsix"

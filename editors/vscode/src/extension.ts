@@ -34,6 +34,13 @@ function findServer(context: vscode.ExtensionContext): string | undefined {
     if (dir && isExecutable(p)) return p;
   }
   const shipped = context.asAbsolutePath(path.join('server', exe));
+  if (fs.existsSync(shipped) && !isExecutable(shipped)) {
+    try {
+      fs.chmodSync(shipped, 0o755); // an unpacked .vsix may drop the executable bit
+    } catch {
+      /* reported as "not found" below */
+    }
+  }
   return isExecutable(shipped) ? shipped : undefined;
 }
 
