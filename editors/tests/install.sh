@@ -30,7 +30,7 @@ fi
 
 # Node tools for the VS Code test (playwright-core drives Debian's chromium; no browser download).
 if [ ! -d "$TOOLS/node/node_modules/playwright-core" ]; then
-  npm install -s --no-audit --no-fund --prefix "$TOOLS/node" playwright-core@1 >/dev/null
+  npm install -s --no-audit --no-fund --prefix "$TOOLS/node" playwright-core@1.65.1 >/dev/null
 fi
 
 # code-server from npm, offline-safe: seed @vscode/ripgrep's download cache with Debian's rg,
