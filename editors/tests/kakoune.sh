@@ -42,7 +42,7 @@ t -f /dev/null new-session -d -s kak -x 120 -y 20 "kak -s kaktest listing1.js"
 wait_for 10 'kak -l | grep -qx kaktest'
 check "a warning published (lsp_diagnostic_warning_count > 0)" \
   'wait_for 30 "[ \"\$(kakopt lsp_diagnostic_warning_count)\" -gt 0 ]"'
-echo "evaluate-commands -client client0 %{ lsp-inlay-hints-enable window }" | kak -p kaktest
+echo "evaluate-commands -client client0 %{ lsp-inlay-hints-enable window; lsp-inlay-hints }" | kak -p kaktest
 check "inlay hint '>> handler' on screen" 'wait_for 15 "screen | grep -q \">> handler\""'
 screen | sed 's/^/  | /'
 echo "evaluate-commands -client client0 %{ select 8.5,8.5; lsp-code-actions }" | kak -p kaktest
