@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   DocumentSymbol,
+  DocumentSymbolRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -225,33 +226,34 @@ function nodeNames(mermaid: string): Map<string, string> {
   return names;
 }
 
-/** The graph carries no positions: map each node to a fluxion of the document-symbol tree by
- * name, the n-th node of a name to the n-th symbol of that name in source order. */
+/** The graph carries no positions: map each node to a fluxion of flux-lsp's document-symbol tree
+ * (asked of our server, not of every provider) by name, the n-th node of a name to the n-th symbol
+ * of that name in source order. */
 async function nodeRanges(uri: vscode.Uri, mermaid: string): Promise<Map<string, vscode.Range>> {
-  const symbols =
-    (await vscode.commands.executeCommand<DocumentSymbol[] | vscode.DocumentSymbol[]>(
-      'vscode.executeDocumentSymbolProvider',
-      uri,
-    )) ?? [];
-  const flat: vscode.DocumentSymbol[] = [];
-  const walk = (list: vscode.DocumentSymbol[]) => {
+  const ranges = new Map<string, vscode.Range>();
+  if (!client) return ranges;
+  const c = client;
+  const symbols = (await c.sendRequest(DocumentSymbolRequest.type, {
+    textDocument: { uri: c.code2ProtocolConverter.asUri(uri) },
+  })) as DocumentSymbol[] | null;
+  const flat: { name: string; range: vscode.Range }[] = [];
+  const walk = (list: DocumentSymbol[]) => {
     for (const s of list) {
-      flat.push(s);
+      flat.push({ name: s.name, range: c.protocol2CodeConverter.asRange(s.selectionRange) });
       walk(s.children ?? []);
     }
   };
-  walk(symbols as vscode.DocumentSymbol[]);
+  walk(symbols ?? []);
   flat.sort((a, b) => a.range.start.compareTo(b.range.start));
-  const byName = new Map<string, vscode.DocumentSymbol[]>();
-  for (const s of flat) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  const byName = new Map<string, vscode.Range[]>();
+  for (const s of flat) byName.set(s.name, [...(byName.get(s.name) ?? []), s.range]);
   const used = new Map<string, number>();
-  const ranges = new Map<string, vscode.Range>();
   const nodes = [...nodeNames(mermaid)].sort((a, b) => Number(a[0].slice(1)) - Number(b[0].slice(1)));
   for (const [id, name] of nodes) {
     const n = used.get(name) ?? 0;
     used.set(name, n + 1);
-    const s = byName.get(name)?.[n] ?? (name === 'anonymous' ? undefined : byName.get('anonymous')?.[0]);
-    if (s) ranges.set(id, s.selectionRange);
+    const range = byName.get(name)?.[n];
+    if (range) ranges.set(id, range);
     else if (name === 'main') ranges.set(id, new vscode.Range(0, 0, 0, 0));
   }
   return ranges;
