@@ -65,6 +65,14 @@ pub struct FileFacts<'t> {
     pub inherits: HashMap<String, Node<'t>>,
     /// Constructor functions of ES5 classes, by name.
     pub es5_classes: HashMap<String, Node<'t>>,
+    /// Identifier nodes by start offset.
+    identifiers: HashMap<usize, Node<'t>>,
+    /// The first non-declaring write reference of each binding.
+    first_write: HashMap<scope::BindingId, usize>,
+    /// Calls whose callee is a plain identifier, by that name.
+    calls_by_name: HashMap<&'t str, Vec<Node<'t>>>,
+    /// `this.NAME = value` by (class node id, NAME): the first assignment.
+    this_assignments: HashMap<(usize, &'t str), Node<'t>>,
 }
 
 fn is_function(kind: &str) -> bool {
@@ -248,13 +256,43 @@ impl<'t> FileFacts<'t> {
             proto_owner: HashMap::new(),
             inherits: HashMap::new(),
             es5_classes: HashMap::new(),
+            calls_by_name: HashMap::new(),
+            this_assignments: HashMap::new(),
+            first_write: HashMap::new(),
+            identifiers: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             facts.ref_by_start.insert(r.range.start, i);
+            // the first plain write of each binding, for `let x; … x = e;`
+            if let Some(b) = r.binding {
+                if r.write && !r.declaration {
+                    facts.first_write.entry(b).or_insert(i);
+                }
+            }
         }
         facts.walk();
         facts.find_es5_classes();
+        facts.index_this_assignments();
         facts
+    }
+
+    fn index_this_assignments(&mut self) {
+        let text = self.text;
+        for i in 0..self.this_members.len() {
+            let m = self.this_members[i];
+            let Some(parent) = m.parent() else { continue };
+            if parent.kind() != "assignment_expression"
+                || parent.child_by_field_name("left").is_none_or(|l| l.id() != m.id())
+            {
+                continue;
+            }
+            let (Some(prop), Some(right)) = (m.child_by_field_name("property"), parent.child_by_field_name("right")) else {
+                continue;
+            };
+            if let Some((class, false)) = self.class_of_this(m) {
+                self.this_assignments.entry((class.id(), text_of(text, prop))).or_insert(right);
+            }
+        }
     }
 
     /// A function declaration is an ES5 class when its prototype gets
@@ -370,6 +408,9 @@ impl<'t> FileFacts<'t> {
             }
             match kind {
                 "comment" => self.comments.push(node),
+                "identifier" | "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
+                    self.identifiers.insert(node.start_byte(), node);
+                }
                 "member_expression" => {
                     if node
                         .child_by_field_name("object")
@@ -380,6 +421,9 @@ impl<'t> FileFacts<'t> {
                 }
                 "call_expression" | "new_expression" => {
                     self.collect_inherits(node);
+                    if let Some(f) = node.child_by_field_name("function").filter(|f| f.kind() == "identifier") {
+                        self.calls_by_name.entry(text_of(self.text, f)).or_default().push(node);
+                    }
                     self.calls.push((node, current));
                     match current {
                         Some(f) => self.functions[f].calls.push(node),
@@ -605,6 +649,11 @@ impl<'t> FileFacts<'t> {
     }
 
     pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
+        // References are identifiers: a hash lookup instead of a descent
+        // from the root, which is linear in siblings at every level.
+        if let Some(n) = self.identifiers.get(&range.start).filter(|n| n.end_byte() == range.end) {
+            return Some(*n);
+        }
         self.root.descendant_for_byte_range(range.start, range.end)
     }
 
@@ -1039,25 +1088,7 @@ impl<'t> Program<'t> {
                 return Some(value);
             }
         }
-        let range = class.byte_range();
-        facts.this_members.iter().find_map(|m| {
-            if !range.contains(&m.start_byte())
-                || m.child_by_field_name("property")
-                    .is_none_or(|p| text_of(text, p) != name)
-            {
-                return None;
-            }
-            let parent = m.parent()?;
-            (parent.kind() == "assignment_expression"
-                && parent
-                    .child_by_field_name("left")
-                    .is_some_and(|l| l.id() == m.id())
-                && facts
-                    .class_of_this(*m)
-                    .is_some_and(|(c, _)| c.id() == class.id()))
-            .then(|| parent.child_by_field_name("right"))
-            .flatten()
-        })
+        facts.this_assignments.get(&(class.id(), name)).copied()
     }
 
     /// A method of a class (static or not), looked up through `extends`.
@@ -1312,20 +1343,16 @@ impl<'t> Program<'t> {
         let Some(name) = &func.name else {
             return Value::Unknown;
         };
-        let mut sites = facts.calls.iter().filter(|(c, _)| {
+        let mut sites = facts.calls_by_name.get(name.as_str()).into_iter().flatten().filter(|c| {
             c.kind() == "call_expression"
-                && callee(*c).is_some_and(|f| {
-                    f.kind() == "identifier"
-                        && text_of(facts.text, f) == name
-                        && facts
-                            .reference_at(f.start_byte())
-                            .and_then(|r| r.binding)
-                            .is_some_and(|fb| {
-                                facts.scopes.binding(fb).declarator == func.node.byte_range()
-                            })
+                && callee(**c).is_some_and(|f| {
+                    facts
+                        .reference_at(f.start_byte())
+                        .and_then(|r| r.binding)
+                        .is_some_and(|fb| facts.scopes.binding(fb).declarator == func.node.byte_range())
                 })
         });
-        let (Some((site, _)), None) = (sites.next(), sites.next()) else {
+        let (Some(site), None) = (sites.next(), sites.next()) else {
             return Value::Unknown;
         };
         let Some(arg) = arguments(*site).get(index).copied() else {
@@ -1346,17 +1373,13 @@ impl<'t> Program<'t> {
     /// without initialiser (`let app; … app = express();`).
     fn first_assignment(&self, file: FileIx, b: scope::BindingId) -> Option<Node<'t>> {
         let facts = &self.files[file];
-        facts.scopes.references.iter().find_map(|r| {
-            if r.binding != Some(b) || !r.write || r.declaration {
-                return None;
-            }
-            let ident = facts.node_at(&r.range)?;
-            let parent = ident.parent()?;
-            (parent.kind() == "assignment_expression"
-                && parent.child_by_field_name("left").map(|l| l.id()) == Some(ident.id()))
-            .then(|| parent.child_by_field_name("right"))
-            .flatten()
-        })
+        let r = &facts.scopes.references[*facts.first_write.get(&b)?];
+        let ident = facts.node_at(&r.range)?;
+        let parent = ident.parent()?;
+        (parent.kind() == "assignment_expression"
+            && parent.child_by_field_name("left").map(|l| l.id()) == Some(ident.id()))
+        .then(|| parent.child_by_field_name("right"))
+        .flatten()
     }
 
     fn follow_path(&self, mut v: Value<'t>, path: &[PathStep], depth: u32) -> Value<'t> {
