@@ -236,6 +236,8 @@ struct Ctx<'a> {
     text: &'a str,
     tree: &'a Tree,
     scopes: ScopeTree,
+    /// Indices into `scopes.references`, by binding.
+    by_binding: BTreeMap<scope::BindingId, Vec<usize>>,
 }
 
 impl Ctx<'_> {
@@ -244,10 +246,12 @@ impl Ctx<'_> {
     }
 
     fn references(&self, b: scope::BindingId) -> Vec<&scope::Reference> {
-        self.scopes
-            .references
-            .iter()
-            .filter(|r| r.binding == Some(b) && !r.declaration)
+        self.by_binding
+            .get(&b)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.scopes.references[*i])
+            .filter(|r| !r.declaration)
             .collect()
     }
 
@@ -297,11 +301,19 @@ impl Ctx<'_> {
 
 /// Every isolation the analysis suggests, unverified.
 pub fn candidates(analysis: &FileAnalysis, text: &str, tree: &Tree) -> Vec<Isolation> {
+    let scopes = scope::analyze(tree, text);
+    let mut by_binding: BTreeMap<scope::BindingId, Vec<usize>> = BTreeMap::new();
+    for (i, r) in scopes.references.iter().enumerate() {
+        if let Some(b) = r.binding {
+            by_binding.entry(b).or_default().push(i);
+        }
+    }
     let ctx = Ctx {
         analysis,
         text,
         tree,
-        scopes: scope::analyze(tree, text),
+        scopes,
+        by_binding,
     };
     let mut out = Vec::new();
     for v in &analysis.variables {
