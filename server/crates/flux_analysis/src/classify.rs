@@ -8,7 +8,7 @@ use flux_syntax::{Node, TextRange};
 
 use crate::model::{Code, StreamKind, VariableClass};
 use crate::pipeline::{FlxIx, Pipeline, Unit};
-use crate::program::{enclosing_class, text_of, unparen, FileIx, FnIx, Program};
+use crate::program::{text_of, unparen, FileIx, FnIx, Program};
 use crate::scope::BindingId;
 
 /// One access of a binding from one fluxion.
@@ -155,6 +155,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
     add_alias_mutations(program, &mut subjects);
 
     for subject in subjects {
+        (program.checkpoint)();
         let Subject {
             file,
             name: subject_name,
@@ -215,7 +216,10 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 context_of.extend(writers.iter().copied());
                 VariableClass::Scope
             } else {
-                group = Some(format!("grp_{}", subject_name));
+                group = Some(format!(
+                    "grp_{}",
+                    subject_name.replace("this.", "").replace('.', "_")
+                ));
                 context_of.extend(events.iter().copied());
                 VariableClass::Share
             };
@@ -383,12 +387,15 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .filter(|u| u.writes() && events.contains(&u.fluxion))
                 .all(|u| is_guarded(program, file, u, &name));
             if class == VariableClass::Share && !only_caching {
-                let members: Vec<String> = events
+                // members in source order
+                let mut ordered: Vec<FlxIx> = events.iter().copied().collect();
+                ordered.sort_by_key(|f| fluxion_position(program, pipeline, *f));
+                let members: Vec<String> = ordered
                     .iter()
                     .map(|f| format!("`{}`", pipeline.fluxions[*f].name))
                     .collect();
                 let mut related: Vec<(FileIx, TextRange, String)> = Vec::new();
-                for f in &events {
+                for f in &ordered {
                     let of_f = || uses.iter().filter(|u| u.fluxion == *f);
                     if let Some(u) = of_f().find(|u| u.writes()).or_else(|| of_f().next()) {
                         let verb = if u.writes() { "written" } else { "read" };
@@ -779,7 +786,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
     let text = facts.text;
     let mut fields: BTreeMap<(usize, String), (Node<'_>, Vec<Node<'_>>)> = BTreeMap::new();
     for m in &facts.this_members {
-        let Some((class, false)) = enclosing_class(*m) else {
+        let Some((class, false)) = facts.class_of_this(*m) else {
             continue;
         };
         let Some(prop) = m.child_by_field_name("property") else {
@@ -1247,7 +1254,7 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             (Some(field), _) => subjects.iter().position(|t| {
                 t.file == s.file && t.binding.is_none() && &t.name == field && {
                     // the field of the class around the alias
-                    let class = enclosing_class(init).map(|(c, _)| c.byte_range());
+                    let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
                     class.is_some_and(|c| {
                         c.contains(&t.decl.start)
                             || t.uses.iter().any(|u| c.contains(&u.range.start))
@@ -1275,4 +1282,21 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     for (target, uses) in extra {
         subjects[target].uses.extend(uses);
     }
+}
+
+/// Where a fluxion starts: (file, byte offset), for stable, readable orders.
+fn fluxion_position(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    f: FlxIx,
+) -> (FileIx, usize, usize) {
+    let unit = pipeline.fluxions[f].unit;
+    let start = unit.func.map_or(0, |fx| {
+        let func = &program.files[unit.file].functions[fx];
+        match unit.segment {
+            0 => func.node.start_byte(),
+            k => func.awaits[k - 1].end_byte(),
+        }
+    });
+    (unit.file, start, unit.segment)
 }

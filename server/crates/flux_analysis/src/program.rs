@@ -55,6 +55,15 @@ pub struct FileFacts<'t> {
     pub comments: Vec<Node<'t>>,
     /// `this.NAME` member expressions, for instance state.
     pub this_members: Vec<Node<'t>>,
+    /// ES5 classes: `X.prototype.m = function …` and `X.prototype = { m … }`,
+    /// by constructor name: (method name, function).
+    pub proto_methods: HashMap<String, Vec<(String, Node<'t>)>>,
+    /// The constructor whose prototype holds a function (by function node id).
+    proto_owner: HashMap<usize, String>,
+    /// `util.inherits(X, Parent)`: X → Parent expression.
+    pub inherits: HashMap<String, Node<'t>>,
+    /// Constructor functions of ES5 classes, by name.
+    pub es5_classes: HashMap<String, Node<'t>>,
 }
 
 fn is_function(kind: &str) -> bool {
@@ -71,6 +80,12 @@ fn is_function(kind: &str) -> bool {
 
 pub fn text_of<'a>(text: &'a str, node: Node<'_>) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The string value of a string literal or a template without substitutions.
@@ -206,12 +221,96 @@ impl<'t> FileFacts<'t> {
             exports: HashMap::new(),
             comments: Vec::new(),
             this_members: Vec::new(),
+            proto_methods: HashMap::new(),
+            proto_owner: HashMap::new(),
+            inherits: HashMap::new(),
+            es5_classes: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             facts.ref_by_start.insert(r.range.start, i);
         }
         facts.walk();
+        facts.find_es5_classes();
         facts
+    }
+
+    /// A function declaration is an ES5 class when its prototype gets
+    /// methods, or when it is Capitalised and sets `this.x` (a constructor).
+    fn find_es5_classes(&mut self) {
+        let mut decls: HashMap<String, Node<'t>> = HashMap::new();
+        for f in &self.functions {
+            if matches!(
+                f.node.kind(),
+                "function_declaration" | "function_expression"
+            ) {
+                if let Some(name) = &f.name {
+                    decls.entry(name.clone()).or_insert(f.node);
+                }
+            }
+        }
+        for name in self.proto_methods.keys().chain(self.inherits.keys()) {
+            if let Some(node) = decls.get(name) {
+                self.es5_classes.insert(name.clone(), *node);
+            }
+        }
+        for m in &self.this_members {
+            let mut n = *m;
+            while let Some(p) = n.parent() {
+                if p.kind() == "arrow_function" {
+                    n = p;
+                    continue;
+                }
+                if is_function(p.kind()) {
+                    if matches!(p.kind(), "function_declaration" | "function_expression") {
+                        if let Some(name) = self
+                            .functions
+                            .iter()
+                            .find(|f| f.node.id() == p.id())
+                            .and_then(|f| f.name.clone())
+                        {
+                            if name.starts_with(|c: char| c.is_ascii_uppercase())
+                                && decls.get(&name).is_some_and(|d| d.id() == p.id())
+                            {
+                                self.es5_classes.insert(name, p);
+                            }
+                        }
+                    }
+                    break;
+                }
+                n = p;
+            }
+        }
+    }
+
+    /// The class whose `this` a node sees — an ES class or an ES5 constructor
+    /// function — and whether it is in a static member.
+    pub fn class_of_this(&self, node: Node<'t>) -> Option<(Node<'t>, bool)> {
+        let mut n = node;
+        for _ in 0..256 {
+            let p = n.parent()?;
+            match p.kind() {
+                "arrow_function" => {}
+                "function_expression"
+                | "function_declaration"
+                | "generator_function"
+                | "generator_function_declaration" => {
+                    if let Some(owner) = self.proto_owner.get(&p.id()) {
+                        return self.es5_classes.get(owner).map(|c| (*c, false));
+                    }
+                    let is_class = self.es5_classes.values().any(|c| c.id() == p.id());
+                    return is_class.then_some((p, false));
+                }
+                "method_definition" | "field_definition" | "class_static_block" => {
+                    if let Some(owner) = self.proto_owner.get(&p.id()) {
+                        return self.es5_classes.get(owner).map(|c| (*c, false));
+                    }
+                    return enclosing_class(node);
+                }
+                _ => {}
+            }
+            n = p;
+        }
+        None
     }
 
     /// One iterative pre-order walk collecting functions, calls, awaits,
@@ -254,6 +353,7 @@ impl<'t> FileFacts<'t> {
                     }
                 }
                 "call_expression" | "new_expression" => {
+                    self.collect_inherits(node);
                     self.calls.push((node, current));
                     match current {
                         Some(f) => self.functions[f].calls.push(node),
@@ -289,6 +389,7 @@ impl<'t> FileFacts<'t> {
             return;
         };
         let left_text = text_of(self.text, left);
+        self.collect_prototype(left_text, right);
         if left_text == "module.exports" {
             self.module_exports = Some(right);
         } else if let Some(name) = left_text
@@ -297,6 +398,66 @@ impl<'t> FileFacts<'t> {
         {
             if !name.contains(['.', '[']) {
                 self.exports.insert(name.to_string(), right);
+            }
+        }
+    }
+
+    /// `util.inherits(X, Parent)` / `inherits(X, Parent)`.
+    fn collect_inherits(&mut self, call: Node<'t>) {
+        let Some(f) = call.child_by_field_name("function") else {
+            return;
+        };
+        let name = text_of(self.text, f);
+        if name != "inherits" && !name.ends_with(".inherits") {
+            return;
+        }
+        let args = arguments(call);
+        if let (Some(child), Some(parent)) = (args.first(), args.get(1)) {
+            if child.kind() == "identifier" {
+                self.inherits
+                    .insert(text_of(self.text, *child).to_string(), *parent);
+            }
+        }
+    }
+
+    /// `X.prototype.m = function …`, `X.prototype = { m() {…} }`.
+    fn collect_prototype(&mut self, left_text: &str, right: Node<'t>) {
+        let text = self.text;
+        let right = unparen(right);
+        if let Some((class, method)) = left_text.split_once(".prototype.") {
+            if is_function(right.kind()) && !method.contains(['.', '[']) && is_identifier(class) {
+                self.proto_owner.insert(right.id(), class.to_string());
+                self.proto_methods
+                    .entry(class.to_string())
+                    .or_default()
+                    .push((method.to_string(), right));
+            }
+        } else if let Some(class) = left_text.strip_suffix(".prototype") {
+            if right.kind() == "object" && is_identifier(class) {
+                let mut c = right.walk();
+                for prop in right.named_children(&mut c) {
+                    let (name, func) = match prop.kind() {
+                        "pair" => match (
+                            prop.child_by_field_name("key"),
+                            prop.child_by_field_name("value"),
+                        ) {
+                            (Some(k), Some(v)) if is_function(unparen(v).kind()) => {
+                                (text_of(text, k), unparen(v))
+                            }
+                            _ => continue,
+                        },
+                        "method_definition" => match prop.child_by_field_name("name") {
+                            Some(k) => (text_of(text, k), prop),
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    self.proto_owner.insert(func.id(), class.to_string());
+                    self.proto_methods
+                        .entry(class.to_string())
+                        .or_default()
+                        .push((name.to_string(), func));
+                }
             }
         }
     }
@@ -356,6 +517,10 @@ impl<'t> FileFacts<'t> {
                 self.exports.insert(exported, name);
             }
         }
+    }
+
+    pub fn is_es5_class(&self, node: Node<'_>) -> bool {
+        self.es5_classes.values().any(|c| c.id() == node.id())
     }
 
     pub fn function_of(&self, node: Node<'_>) -> Option<FnIx> {
@@ -482,6 +647,8 @@ impl Value<'_> {
 pub struct Program<'t> {
     pub files: Vec<FileFacts<'t>>,
     pub catalog: &'t Catalog,
+    /// Called regularly: the caller may unwind from it to cancel the analysis.
+    pub checkpoint: &'t dyn Fn(),
 }
 
 impl<'t> Program<'t> {
@@ -542,7 +709,11 @@ impl<'t> Program<'t> {
             "identifier" => self.eval_identifier(file, node, depth),
             k if is_function(k) => Value::Func { file, node },
             "class" | "class_declaration" => Value::Class { file, node },
-            "this" => this_value(file, node),
+            "this" => match facts.class_of_this(node) {
+                Some((class, false)) => Value::Instance { file, node: class },
+                Some((class, true)) => Value::Class { file, node: class },
+                None => Value::Unknown,
+            },
             "object" => Value::Object { file, node },
             "array" => Value::Array { file, node },
             "await_expression" => match node.named_child(0) {
@@ -613,6 +784,9 @@ impl<'t> Program<'t> {
                 };
                 match self.eval(file, ctor, depth - 1) {
                     Value::Class { file, node } => Value::Instance { file, node },
+                    Value::Func { file, node } if self.files[file].is_es5_class(node) => {
+                        Value::Instance { file, node }
+                    }
                     Value::Type(t) => self
                         .catalog
                         .construct(&t)
@@ -744,6 +918,66 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// A member of an ES5 class: a prototype method, a field, or the parent's
+    /// (`util.inherits`).
+    fn es5_member(
+        &self,
+        file: FileIx,
+        ctor: Node<'t>,
+        name: &str,
+        statics: bool,
+        depth: u32,
+    ) -> Value<'t> {
+        let facts = &self.files[file];
+        let Some(class) = facts
+            .es5_classes
+            .iter()
+            .find(|(_, n)| n.id() == ctor.id())
+            .map(|(k, _)| k.clone())
+        else {
+            return Value::Unknown;
+        };
+        if statics {
+            return Value::Unknown;
+        }
+        if name == "constructor" {
+            return Value::Func { file, node: ctor };
+        }
+        if let Some((_, method)) = facts
+            .proto_methods
+            .get(&class)
+            .and_then(|ms| ms.iter().find(|(n, _)| n == name))
+        {
+            return Value::Func {
+                file,
+                node: *method,
+            };
+        }
+        if let Some(value) = self.field_value(file, ctor, name) {
+            return self.eval(file, value, depth - 1);
+        }
+        match facts
+            .inherits
+            .get(&class)
+            .map(|p| self.eval(file, *p, depth - 1))
+        {
+            Some(Value::Func { file, node }) if self.files[file].is_es5_class(node) => {
+                self.es5_member(file, node, name, false, depth - 1)
+            }
+            Some(Value::Class { file, node }) => {
+                self.class_member(file, node, name, false, depth - 1)
+            }
+            Some(t @ Value::Type(_)) => {
+                let Value::Type(ty) = &t else { unreachable!() };
+                match self.catalog.construct(ty).and_then(|f| f.returns.clone()) {
+                    Some(instance) => self.member(&Value::Type(instance), name, depth - 1),
+                    None => self.member(&t, name, depth - 1),
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
     /// What an instance field is initialised with: `name = e` in the class
     /// body, else the first `this.name = e` in the class.
     fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -773,7 +1007,9 @@ impl<'t> Program<'t> {
                 && parent
                     .child_by_field_name("left")
                     .is_some_and(|l| l.id() == m.id())
-                && enclosing_class(*m).is_some_and(|(c, _)| c.id() == class.id()))
+                && facts
+                    .class_of_this(*m)
+                    .is_some_and(|(c, _)| c.id() == class.id()))
             .then(|| parent.child_by_field_name("right"))
             .flatten()
         })
@@ -791,7 +1027,11 @@ impl<'t> Program<'t> {
         if depth == 0 {
             return Value::Unknown;
         }
-        let text = self.files[file].text;
+        let facts = &self.files[file];
+        let text = facts.text;
+        if is_function(class.kind()) {
+            return self.es5_member(file, class, name, statics, depth);
+        }
         if let Some(body) = class.child_by_field_name("body") {
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
@@ -922,7 +1162,10 @@ impl<'t> Program<'t> {
                 let v = self.eval(file, init, depth - 1);
                 self.follow_path(v, &binding.path, depth - 1)
             }
-            BindingKind::Param { index } => self.param_type(file, b, index, depth - 1),
+            BindingKind::Param { index } => match self.param_type(file, b, index, depth - 1) {
+                Value::Unknown => self.param_from_call_site(file, b, index, depth - 1),
+                known => known,
+            },
             _ => Value::Unknown,
         }
     }
@@ -963,6 +1206,57 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// A parameter of a function called from exactly one place (in its file)
+    /// holds what that call passes: `addListeners(server, { upgrade: … })`.
+    fn param_from_call_site(
+        &self,
+        file: FileIx,
+        b: scope::BindingId,
+        index: usize,
+        depth: u32,
+    ) -> Value<'t> {
+        let facts = &self.files[file];
+        let binding = facts.scopes.binding(b);
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        let Some(fx) = facts.function_at(binding.decl.start) else {
+            return Value::Unknown;
+        };
+        let func = &facts.functions[fx];
+        let Some(name) = &func.name else {
+            return Value::Unknown;
+        };
+        let mut sites = facts.calls.iter().filter(|(c, _)| {
+            c.kind() == "call_expression"
+                && callee(*c).is_some_and(|f| {
+                    f.kind() == "identifier"
+                        && text_of(facts.text, f) == name
+                        && facts
+                            .reference_at(f.start_byte())
+                            .and_then(|r| r.binding)
+                            .is_some_and(|fb| {
+                                facts.scopes.binding(fb).declarator == func.node.byte_range()
+                            })
+                })
+        });
+        let (Some((site, _)), None) = (sites.next(), sites.next()) else {
+            return Value::Unknown;
+        };
+        let Some(arg) = arguments(*site).get(index).copied() else {
+            return Value::Unknown;
+        };
+        let value = self.eval(file, arg, depth - 1);
+        let mut v = value;
+        for step in &binding.path {
+            v = match step {
+                PathStep::Property(p) => self.member(&v, p, depth - 1),
+                _ => Value::Unknown,
+            };
+        }
+        v
+    }
+
     /// The right-hand side of the first plain assignment to a binding declared
     /// without initialiser (`let app; … app = express();`).
     fn first_assignment(&self, file: FileIx, b: scope::BindingId) -> Option<Node<'t>> {
@@ -988,16 +1282,6 @@ impl<'t> Program<'t> {
             };
         }
         v
-    }
-}
-
-/// What `this` holds: the instance of the enclosing class (arrows see
-/// through), the class itself in a static method; unknown in plain functions.
-pub fn this_value<'t>(file: FileIx, node: Node<'t>) -> Value<'t> {
-    match enclosing_class(node) {
-        Some((class, false)) => Value::Instance { file, node: class },
-        Some((class, true)) => Value::Class { file, node: class },
-        None => Value::Unknown,
     }
 }
 
