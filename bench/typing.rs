@@ -82,29 +82,36 @@ fn main() {
         stdin.flush().unwrap();
     };
     let timeout = Duration::from_secs(60);
-    let wait = |rx: &mpsc::Receiver<Value>, send: &mut dyn FnMut(Value), pred: &dyn Fn(&Value) -> bool| {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let m = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("server answers within 60 s");
-            if m.get("method").is_some() && m.get("id").is_some() {
-                send(json!({"jsonrpc": "2.0", "id": m["id"], "result": Value::Null}));
+    let wait =
+        |rx: &mpsc::Receiver<Value>, send: &mut dyn FnMut(Value), pred: &dyn Fn(&Value) -> bool| {
+            let deadline = Instant::now() + timeout;
+            loop {
+                let m = rx
+                    .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                    .expect("server answers within 60 s");
+                if m.get("method").is_some() && m.get("id").is_some() {
+                    send(json!({"jsonrpc": "2.0", "id": m["id"], "result": Value::Null}));
+                }
+                if pred(&m) {
+                    return;
+                }
             }
-            if pred(&m) {
-                return;
-            }
-        }
-    };
-    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        };
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "processId": null, "rootUri": null,
         "capabilities": {"general": {"positionEncodings": ["utf-16"]},
-                         "textDocument": {"publishDiagnostics": {"versionSupport": true}}}}}));
-    wait(&rx, &mut send, &|m| m["id"] == 1 && m.get("method").is_none());
+                         "textDocument": {"publishDiagnostics": {"versionSupport": true}}}}}),
+    );
+    wait(&rx, &mut send, &|m| {
+        m["id"] == 1 && m.get("method").is_none()
+    });
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     let open = Instant::now();
-    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": text}}}));
+    send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": text}}}),
+    );
     let published = |version: i64| {
         let uri = uri.clone();
         move |m: &Value| {
@@ -139,15 +146,19 @@ fn main() {
                 ),
             };
             let t = Instant::now();
-            send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            send(
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": range, "text": new_text}]}}));
+                "contentChanges": [{"range": range, "text": new_text}]}}),
+            );
             wait(&rx, &mut send, &published(version));
             samples.push(t.elapsed().as_secs_f64() * 1e3);
         }
     }
     send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
-    wait(&rx, &mut send, &|m| m["id"] == 2 && m.get("method").is_none());
+    wait(&rx, &mut send, &|m| {
+        m["id"] == 2 && m.get("method").is_none()
+    });
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
     drop(send);
     let _ = child.wait();

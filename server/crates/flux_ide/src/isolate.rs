@@ -936,23 +936,32 @@ pub fn fix_all(db: &dyn Db, file: SourceFile) -> Option<(Vec<Edit>, Vec<Isolatio
     (!chosen.is_empty()).then_some((edits, chosen))
 }
 
-/// The file's analysis with `text` in place of its own, in the file's run.
+/// The file's analysis with `text` in place of its own, in the file's run
+/// (the other files keep their parsed trees); a change cancels it.
 fn reanalyse(db: &dyn Db, file: SourceFile, text: &str) -> FileAnalysis {
     let by_path = db.files().by_path(db);
     let path = file.path(db);
-    let sources: Vec<flux_analysis::SourceFile<'_>> = run_paths(db, file)
+    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&Tree>)> = run_paths(db, file)
         .iter()
         .filter_map(|p| by_path.get(p))
-        .map(|f| flux_analysis::SourceFile {
-            path: f.path(db),
-            text: if f.path(db) == path { text } else { f.text(db) },
+        .map(|f| {
+            let own = f.path(db) == path;
+            (
+                flux_analysis::SourceFile {
+                    path: f.path(db),
+                    text: if own { text } else { f.text(db) },
+                },
+                (!own).then(|| &*f.tree(db).0),
+            )
         })
         .collect();
     let entry = config_for(db, file);
-    flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
-        .into_iter()
-        .find(|a| a.path == *path)
-        .unwrap_or_default()
+    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &|| {
+        db.unwind_if_revision_cancelled()
+    })
+    .into_iter()
+    .find(|a| a.path == *path)
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

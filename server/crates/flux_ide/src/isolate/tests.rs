@@ -285,3 +285,24 @@ fn map_range_keeps_insertions_outside() {
     ];
     assert_eq!(map_range(&edits, &(2..6)), 3..9);
 }
+
+#[test]
+fn the_database_offers_verified_actions_near_the_cursor_and_a_fix_all() {
+    let mut host = crate::AnalysisHost::new();
+    host.set_file("/w/app.js", BUFFER.into(), None);
+    let analysis = host.analysis();
+    analysis
+        .with_db(|db| {
+            let file = crate::Analysis::file(db, "/w/app.js").unwrap();
+            let all = isolations(db, file, None);
+            let titles: Vec<&str> = all.iter().map(|a| a.title.as_str()).collect();
+            assert_eq!(titles, ["Move `buf` into `handler`"]);
+            // On `app.listen(3000);` nothing concerns `buf`.
+            let listen = BUFFER.find("app.listen").unwrap();
+            assert!(isolations(db, file, Some(&(listen..listen))).is_empty());
+            let (edits, chosen) = fix_all(db, file).unwrap();
+            assert_eq!(chosen.len(), 1);
+            assert_eq!(apply(BUFFER, &edits), apply(BUFFER, &all[0].edits));
+        })
+        .unwrap();
+}
