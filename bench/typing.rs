@@ -9,7 +9,7 @@
 //! server publishes diagnostics for that version is recorded. Not a test:
 //! nothing is asserted.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -160,7 +160,7 @@ fn main() {
         m["id"] == 2 && m.get("method").is_none()
     });
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(send);
+    drop(stdin);
     let _ = child.wait();
 
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());

@@ -885,12 +885,18 @@ pub fn isolations(db: &dyn Db, file: SourceFile, within: Option<&TextRange>) -> 
     let analysis = file_analysis(db, file);
     let text = file.text(db);
     let meets = |r: &TextRange| within.is_none_or(|w| r.start <= w.end && w.start <= r.end);
+    // Each verification re-analyses the run: bounded in count and time, so a
+    // cursor move in a 10,000-line file stays answerable.
+    let deadline = std::time::Instant::now() + VERIFY_BUDGET;
     candidates(analysis, text, &file.tree(db).0)
         .into_iter()
         .filter(|c| c.anchors.iter().any(meets))
         .take(MAX_VERIFIED)
         .filter(|c| {
             db.unwind_if_revision_cancelled();
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
             let after_text = apply(text, &c.edits);
             let after = reanalyse(db, file, &after_text);
             verify(analysis, &after_text, &after, &c.edits, &[c])
@@ -898,8 +904,10 @@ pub fn isolations(db: &dyn Db, file: SourceFile, within: Option<&TextRange>) -> 
         .collect()
 }
 
-/// At most this many candidates are re-analysed per request.
+/// At most this many candidates are re-analysed per request …
 pub const MAX_VERIFIED: usize = 24;
+/// … and none is started after this long (the rest are not offered).
+pub const VERIFY_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `source.fixAll.flux`: the verified move-declaration and pass-explicitly
 /// actions that combine (added one by one, the whole re-verified each time).
