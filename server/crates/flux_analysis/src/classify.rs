@@ -99,11 +99,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 continue;
             }
             let write = r.write;
-            let mutation = r.mutation.is_some();
             let write_node = write_expression(
                 facts.node_at(&r.range),
                 r.mutation.as_ref().map(|(_, m)| m.clone()),
             );
+            let mutation = r.mutation.is_some()
+                && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = r.range.start;
             // `x = x + await f()` writes after the await although `x` comes first.
             if write || mutation {
@@ -567,6 +568,9 @@ fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) ->
                 return Some(p)
             }
             "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
             | "array_pattern"
             | "object_pattern"
             | "pair_pattern"
@@ -819,6 +823,8 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
         let mut first_write: Option<(TextRange, Unit)> = None;
         for m in &members {
             let (write, mutation, write_node) = member_access(text, *m);
+            let mutation =
+                mutation && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = m.start_byte();
             if let (true, Some(w)) = (write || mutation, write_node) {
                 if let Some(aw) = last_await_in(w) {
@@ -875,7 +881,8 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
             }
             set
         };
-        let field_def = class_field(text, class, &name["this.".len()..]);
+        let field_def = class_field(text, class, &name["this.".len()..])
+            .or_else(|| ts_parameter_property(text, class, &name["this.".len()..]));
         let (decl, declaring, decl_func) = match (field_def, &first_write) {
             (Some(def), _) => (def, construction, None),
             // a field first written outside the constructor still lives on the instance
@@ -900,17 +907,41 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
     let body = class.child_by_field_name("body")?;
     let mut c = body.walk();
     let found = body.named_children(&mut c).find_map(|m| {
-        if m.kind() != "field_definition" {
+        if !matches!(m.kind(), "field_definition" | "public_field_definition") {
             return None;
         }
         let mut c2 = m.walk();
         if m.children(&mut c2).any(|k| k.kind() == "static") {
             return None;
         }
-        let prop = m.child_by_field_name("property")?;
+        // JavaScript names the field `property`, TypeScript `name`
+        let prop = m
+            .child_by_field_name("property")
+            .or_else(|| m.child_by_field_name("name"))?;
         (text_of(text, prop) == name).then(|| prop.byte_range())
     });
     found
+}
+
+/// `store.add(x)` where `add` is a method of the run (`this.itemsService.delete(id)`
+/// on an injected service) is a call, not a mutation by name: what the method
+/// writes is analysed in its body.
+fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool {
+    node.kind() == "call_expression"
+        && crate::program::callee(node).is_some_and(|c| {
+            matches!(
+                program.eval(file, c, 16),
+                crate::program::Value::Func { .. }
+            )
+        })
+}
+
+/// A TypeScript parameter property (`constructor(private store: Store)`)
+/// declares the field `this.store`, assigned when the instance is built: its
+/// declaration is the parameter's name.
+fn ts_parameter_property(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
+    let param = crate::program::parameter_property(text, class, name)?;
+    Some(param.child_by_field_name("pattern")?.byte_range())
 }
 
 /// How a member expression (`this.x`) is used: written (`this.x = v`,
@@ -936,6 +967,17 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
     // climb the member chain rooted at this node
     let mut top = node;
     while let Some(p) = top.parent() {
+        // `this.x!.push(v)`, `(this.x as T[]).push(v)`: TypeScript's wrappers hold `this.x`
+        if matches!(
+            p.kind(),
+            "parenthesized_expression"
+                | "non_null_expression"
+                | "as_expression"
+                | "satisfies_expression"
+        ) {
+            top = p;
+            continue;
+        }
         let is_object = matches!(p.kind(), "member_expression" | "subscript_expression")
             && p.child_by_field_name("object")
                 .is_some_and(|o| o.id() == top.id());
@@ -988,14 +1030,22 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
 fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome) {
     use crate::catalog::StoreSite;
     use crate::program::{arguments, Value};
-    let called = |names: &[String]| {
-        program.files.iter().any(|facts| {
-            facts.calls.iter().any(|(c, _)| {
-                crate::program::callee(*c).is_some_and(|f| {
-                    f.kind() == "member_expression"
-                        && f.child_by_field_name("property")
-                            .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
-                })
+    // Calls of one of `names` in the store's own file; with `on`, only on the
+    // store itself (`io.adapter(…)` where `io` holds it): the result must not
+    // depend on unrelated files of the run.
+    let called = |file: FileIx, names: &[String], on: Option<&(String, TextRange)>| {
+        let facts = &program.files[file];
+        facts.calls.iter().any(|(c, _)| {
+            crate::program::callee(*c).is_some_and(|f| {
+                f.kind() == "member_expression"
+                    && f.child_by_field_name("property")
+                        .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
+                    && on.is_none_or(|(_, decl)| {
+                        f.child_by_field_name("object")
+                            .and_then(|o| facts.reference_at(o.start_byte()))
+                            .and_then(|r| r.binding)
+                            .is_some_and(|b| facts.scopes.binding(b).decl == *decl)
+                    })
             })
         })
     };
@@ -1037,8 +1087,11 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
             });
             if moved
                 || (opaque && !store.unless.is_empty())
-                || (!store.unless_called.is_empty() && called(&store.unless_called))
-                || (!store.when_called.is_empty() && !called(&store.when_called))
+                || (!store.unless_called.is_empty()
+                    && holder
+                        .as_ref()
+                        .is_some_and(|h| called(st.file, &store.unless_called, Some(h))))
+                || (!store.when_called.is_empty() && !called(st.file, &store.when_called, None))
             {
                 continue;
             }

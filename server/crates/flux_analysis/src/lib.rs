@@ -20,6 +20,7 @@ mod form;
 pub mod model;
 mod pipeline;
 mod program;
+pub mod resolve;
 pub mod scope;
 mod suppress;
 
@@ -92,6 +93,11 @@ pub fn analyze_parsed(
             .collect(),
         catalog,
         checkpoint,
+        by_path: files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (resolve::normalize(f.path), i))
+            .collect(),
     };
     let pipeline = pipeline::Pipeline::build(&program);
     let outcome = classify::classify(&program, &pipeline);

@@ -224,7 +224,34 @@ impl Pipeline {
                 }
             }
         }
-        // 2b. A `(req, res)` function that nothing in the run calls or
+        // 2b. Decorated methods: `@Get() m() {}` registers `m` with the framework.
+        for (r, class) in decorator_ruptures(program) {
+            for (target, _) in &r.callbacks {
+                if let CallbackTarget::Unit(u) = target {
+                    let kind = if r.kind == StreamKind::Start {
+                        crate::model::FluxionKind::Listener
+                    } else {
+                        crate::model::FluxionKind::Continuation
+                    };
+                    if let Some(fx) = u.func {
+                        let name = program.files[u.file].function_label(fx);
+                        p.add_fluxion(*u, name, kind);
+                    }
+                }
+            }
+            // The framework builds the class (a controller) once, at start-up.
+            let main = Unit {
+                file: r.file,
+                func: None,
+                segment: 0,
+            };
+            let sites = p.instantiations.entry((r.file, class.id())).or_default();
+            if !sites.contains(&main) {
+                sites.push(main);
+            }
+            p.ruptures.push(r);
+        }
+        // 2c. A `(req, res)` function that nothing in the run calls or
         // registers is a request handler mounted elsewhere (a library's
         // middleware, a factory's returned handler): it runs per request.
         let reached: HashSet<Unit> = unit_calls
@@ -462,6 +489,13 @@ fn is_request_handler(text: &str, func: Node<'_>) -> bool {
         .named_children(&mut c)
         .filter(|p| p.kind() != "comment")
         .map(|p| {
+            // TypeScript: `(req: Request, res: Response)`
+            let p = match p.kind() {
+                "required_parameter" | "optional_parameter" => {
+                    p.child_by_field_name("pattern").unwrap_or(p)
+                }
+                _ => p,
+            };
             if p.kind() == "identifier" {
                 text_of(text, p)
             } else {
@@ -781,6 +815,82 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
             .collect(),
         job: spec.job.clone(),
     })
+}
+
+/// Rupture points made by catalog decorators on class methods: the decorator
+/// is the point, the method its callback, run in the unit that defines the class.
+fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
+    let mut out = Vec::new();
+    for (file, facts) in program.files.iter().enumerate() {
+        let text = facts.text;
+        for (fx, func) in facts.functions.iter().enumerate() {
+            if func.node.kind() != "method_definition" {
+                continue;
+            }
+            let Some((class, _)) =
+                program::enclosing_class(func.node.child(0).unwrap_or(func.node))
+            else {
+                continue;
+            };
+            for d in program::method_decorators(func.node) {
+                let Some(expr) = d.named_child(0) else {
+                    continue;
+                };
+                let Value::Decorator { ty, name } = program.eval(file, expr, 16) else {
+                    continue;
+                };
+                let Some(spec) = program.catalog.decorator(&ty, &name) else {
+                    continue;
+                };
+                let Some(kind) = spec.kind else {
+                    continue;
+                };
+                let inner = program::unparen(expr);
+                let callee_node = if inner.kind() == "call_expression" {
+                    callee(inner).unwrap_or(inner)
+                } else {
+                    inner
+                };
+                let unit = unit_of(
+                    program,
+                    file,
+                    facts.function_at(class.start_byte()),
+                    class.start_byte(),
+                );
+                let label = (inner.kind() == "call_expression")
+                    .then(|| arguments(inner).iter().find_map(|a| string_value(text, *a)))
+                    .flatten();
+                let rupture = Rupture {
+                    file,
+                    kind: kind.into(),
+                    range: d.byte_range(),
+                    callee_range: callee_node.byte_range(),
+                    callee: format!("@{}", program::callee_display(text, callee_node)),
+                    unit,
+                    callbacks: vec![(
+                        CallbackTarget::Unit(Unit {
+                            file,
+                            func: Some(fx),
+                            segment: 0,
+                        }),
+                        func.node.byte_range(),
+                    )],
+                    origin: Origin::Catalog(format!("{ty}.{name}")),
+                    event: None,
+                    label,
+                    one_shot: spec.one_shot,
+                    args: if inner.kind() == "call_expression" {
+                        arguments(inner).iter().map(|a| a.byte_range()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    job: spec.job.clone(),
+                };
+                out.push((rupture, class));
+            }
+        }
+    }
+    out
 }
 
 /// The catalog entry of a callee value: what calling (or `new`-ing) it does.

@@ -53,6 +53,7 @@ pub struct FileFacts<'t> {
     pub exports: HashMap<String, Node<'t>>,
     /// Comments, for suppressions.
     pub comments: Vec<Node<'t>>,
+    lines: flux_syntax::LineIndex,
     /// `this.NAME` member expressions, for instance state.
     pub this_members: Vec<Node<'t>>,
     /// ES5 classes: `X.prototype.m = function …` and `X.prototype = { m … }`,
@@ -156,15 +157,32 @@ pub fn callee_display(text: &str, node: Node<'_>) -> String {
     }
 }
 
-/// Skips parentheses.
+/// Skips parentheses, and TypeScript's `x as T`, `x satisfies T`, `x!`
+/// and `<T>x`, which hold the value of `x`.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
-        match node.named_child(0) {
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => node.named_child(0),
+            // `<T>x`: the type arguments come first
+            "type_assertion" => node.named_child(1).filter(|n| n.kind() != "type_arguments"),
+            _ => None,
+        };
+        match inner {
             Some(inner) => node = inner,
-            None => break,
+            None => return node,
         }
     }
-    node
+}
+
+/// A class node: JavaScript's, or TypeScript's abstract class.
+pub fn is_class(kind: &str) -> bool {
+    matches!(
+        kind,
+        "class" | "class_declaration" | "abstract_class_declaration"
+    )
 }
 
 /// The arguments of a call or `new`, without comments.
@@ -197,6 +215,10 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
     let ident = match first.kind() {
         "identifier" => first,
         "assignment_pattern" => first.child_by_field_name("left")?,
+        // TypeScript: `(err: Error, data) =>`
+        "required_parameter" | "optional_parameter" => first
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "identifier")?,
         _ => return None,
     };
     Some(text_of(text, ident).to_string())
@@ -220,6 +242,7 @@ impl<'t> FileFacts<'t> {
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
+            lines: flux_syntax::LineIndex::new(file.text),
             this_members: Vec::new(),
             proto_methods: HashMap::new(),
             proto_owner: HashMap::new(),
@@ -300,7 +323,10 @@ impl<'t> FileFacts<'t> {
                     let is_class = self.es5_classes.values().any(|c| c.id() == p.id());
                     return is_class.then_some((p, false));
                 }
-                "method_definition" | "field_definition" | "class_static_block" => {
+                "method_definition"
+                | "field_definition"
+                | "public_field_definition"
+                | "class_static_block" => {
                     if let Some(owner) = self.proto_owner.get(&p.id()) {
                         return self.es5_classes.get(owner).map(|c| (*c, false));
                     }
@@ -466,6 +492,11 @@ impl<'t> FileFacts<'t> {
         if node.child_by_field_name("source").is_some() {
             return; // re-export from another module
         }
+        // TypeScript's `export = e` is `module.exports = e`
+        if node.child(1).is_some_and(|c| c.kind() == "=") {
+            self.module_exports = node.named_child(0);
+            return;
+        }
         let is_default = {
             let mut c = node.walk();
             let found = node.children(&mut c).any(|n| n.kind() == "default");
@@ -519,6 +550,28 @@ impl<'t> FileFacts<'t> {
         }
     }
 
+    /// The class declarations of the module body named `name`.
+    pub fn classes_named(&self, name: &str) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut c = self.root.walk();
+        for n in self.root.named_children(&mut c) {
+            // `export class C` and `@Dec() export class C`
+            let decl = if n.kind() == "export_statement" {
+                n.child_by_field_name("declaration")
+            } else {
+                Some(n)
+            };
+            if let Some(d) = decl.filter(|d| is_class(d.kind())) {
+                if d.child_by_field_name("name")
+                    .is_some_and(|x| text_of(self.text, x) == name)
+                {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
     pub fn is_es5_class(&self, node: Node<'_>) -> bool {
         self.es5_classes.values().any(|c| c.id() == node.id())
     }
@@ -557,11 +610,7 @@ impl<'t> FileFacts<'t> {
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.lines.line_of(offset) + 1
     }
 
     /// A function's display name: its name, else `anonymous@LINE`.
@@ -635,6 +684,12 @@ pub enum Value<'t> {
     },
     /// The `require` function.
     Require,
+    /// A catalog decorator (`Get` of `@nestjs/common`), or what its factory
+    /// returns (`Get(':id')`): the same decorator.
+    Decorator {
+        ty: String,
+        name: String,
+    },
 }
 
 impl Value<'_> {
@@ -649,6 +704,8 @@ pub struct Program<'t> {
     pub catalog: &'t Catalog,
     /// Called regularly: the caller may unwind from it to cancel the analysis.
     pub checkpoint: &'t dyn Fn(),
+    /// Normalised path → file, for module resolution.
+    pub by_path: HashMap<String, FileIx>,
 }
 
 impl<'t> Program<'t> {
@@ -670,32 +727,11 @@ impl<'t> Program<'t> {
         }
     }
 
-    /// The file of the run a relative specifier names, trying the usual extensions.
+    /// The file of the run a relative specifier names (see [`crate::resolve`]).
     pub fn local_file(&self, from: FileIx, specifier: &str) -> Option<FileIx> {
-        let base = self.files[from].path;
-        let dir = match base.rfind(['/', '\\']) {
-            Some(i) => &base[..i],
-            None => "",
-        };
-        let joined = normalize(&if specifier.starts_with('/') || dir.is_empty() {
-            specifier.to_string()
-        } else {
-            format!("{dir}/{specifier}")
-        });
-        let candidates = [
-            "",
-            ".js",
-            ".mjs",
-            ".cjs",
-            ".jsx",
-            "/index.js",
-            "/index.mjs",
-            "/index.cjs",
-        ];
-        candidates.iter().find_map(|ext| {
-            let want = format!("{joined}{ext}");
-            self.files.iter().position(|f| normalize(f.path) == want)
-        })
+        crate::resolve::candidates(self.files[from].path, specifier)
+            .iter()
+            .find_map(|c| self.by_path.get(c).copied())
     }
 
     pub fn eval(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
@@ -708,7 +744,7 @@ impl<'t> Program<'t> {
         match node.kind() {
             "identifier" => self.eval_identifier(file, node, depth),
             k if is_function(k) => Value::Func { file, node },
-            "class" | "class_declaration" => Value::Class { file, node },
+            k if is_class(k) => Value::Class { file, node },
             "this" => match facts.class_of_this(node) {
                 Some((class, false)) => Value::Instance { file, node: class },
                 Some((class, true)) => Value::Class { file, node: class },
@@ -832,6 +868,7 @@ impl<'t> Program<'t> {
                 .method(&ty, &name)
                 .and_then(|f| f.returns.clone())
                 .map_or(Value::Unknown, Value::Type),
+            d @ Value::Decorator { .. } => d,
             Value::Func {
                 file: ff,
                 node: fnode,
@@ -863,6 +900,11 @@ impl<'t> Program<'t> {
                     Value::Type(p.to_string())
                 } else if self.catalog.method(t, name).is_some() {
                     Value::Method {
+                        ty: t.clone(),
+                        name: name.to_string(),
+                    }
+                } else if self.catalog.decorator(t, name).is_some() {
+                    Value::Decorator {
                         ty: t.clone(),
                         name: name.to_string(),
                     }
@@ -985,9 +1027,12 @@ impl<'t> Program<'t> {
         let text = facts.text;
         if let Some(body) = class.child_by_field_name("body") {
             let mut c = body.walk();
+            // TypeScript's `public_field_definition` names the field `name`
             let def = body.named_children(&mut c).find(|m| {
-                m.kind() == "field_definition"
+                matches!(m.kind(), "field_definition" | "public_field_definition")
+                    && !has_token(*m, "static")
                     && m.child_by_field_name("property")
+                        .or_else(|| m.child_by_field_name("name"))
                         .is_some_and(|p| text_of(text, p) == name)
             });
             if let Some(value) = def.and_then(|d| d.child_by_field_name("value")) {
@@ -1052,16 +1097,28 @@ impl<'t> Program<'t> {
             }
         }
         if !statics {
+            if let Some(p) = parameter_property(text, class, name) {
+                return self.parameter_property_value(file, p, depth);
+            }
             if let Some(value) = self.field_value(file, class, name) {
                 return self.eval(file, value, depth - 1);
             }
         }
-        // class_heritage: `extends X`
+        // class_heritage: `extends X` (TypeScript: an `extends_clause` holding X)
         let mut c = class.walk();
         let heritage = class
             .named_children(&mut c)
             .find(|n| n.kind() == "class_heritage");
-        let Some(parent) = heritage.and_then(|h| h.named_child(0)) else {
+        let parent = heritage.and_then(|h| h.named_child(0)).and_then(|p| {
+            if p.kind() == "extends_clause" {
+                p.child_by_field_name("value")
+            } else if p.kind() == "implements_clause" {
+                None
+            } else {
+                Some(p)
+            }
+        });
+        let Some(parent) = parent else {
             return Value::Unknown;
         };
         match self.eval(file, parent, depth - 1) {
@@ -1073,6 +1130,36 @@ impl<'t> Program<'t> {
                     None => self.member(&t, name, depth - 1),
                 }
             }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// What a TypeScript parameter property holds: its default value, else an
+    /// instance of the class its type annotation names (as a dependency
+    /// injector would construct): the class that name resolves to from the
+    /// parameter, else the run's only class of that name.
+    fn parameter_property_value(&self, file: FileIx, param: Node<'t>, depth: u32) -> Value<'t> {
+        if let Some(v) = param.child_by_field_name("value") {
+            return self.eval(file, v, depth - 1);
+        }
+        let facts = &self.files[file];
+        let Some(type_name) = annotated_class_name(facts.text, param) else {
+            return Value::Unknown;
+        };
+        let scope = facts.scopes.scope_at(param.start_byte());
+        if let Some(b) = facts.scopes.lookup(type_name, scope) {
+            if let Value::Class { file, node } = self.eval_binding(file, b, depth - 1) {
+                return Value::Instance { file, node };
+            }
+        }
+        let mut found = self.files.iter().enumerate().flat_map(|(f, facts)| {
+            facts
+                .classes_named(type_name)
+                .into_iter()
+                .map(move |node| (f, node))
+        });
+        match (found.next(), found.next()) {
+            (Some((file, node)), None) => Value::Instance { file, node },
             _ => Value::Unknown,
         }
     }
@@ -1117,9 +1204,7 @@ impl<'t> Program<'t> {
             },
             BindingKind::Class => match facts.node_at(&binding.declarator) {
                 Some(n) => {
-                    let n = climb_to(n, &binding.declarator, |k| {
-                        k == "class_declaration" || k == "class"
-                    });
+                    let n = climb_to(n, &binding.declarator, is_class);
                     Value::Class { file, node: n }
                 }
                 None => Value::Unknown,
@@ -1296,21 +1381,104 @@ pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
             | "function_declaration"
             | "generator_function"
             | "generator_function_declaration" => return None,
-            "method_definition" | "field_definition" | "class_static_block" => {
+            "method_definition"
+            | "field_definition"
+            | "public_field_definition"
+            | "class_static_block" => {
                 let is_static = p.kind() == "class_static_block" || {
                     let mut c = p.walk();
                     let found = p.children(&mut c).any(|k| k.kind() == "static");
                     found
                 };
                 let class = p.parent()?.parent()?;
-                return matches!(class.kind(), "class" | "class_declaration")
-                    .then_some((class, is_static));
+                return is_class(class.kind()).then_some((class, is_static));
             }
             _ => {}
         }
         n = p;
     }
     None
+}
+
+/// The decorators applied to a class method: its own `decorator` children
+/// (JavaScript), or the decorators just before it in the class body
+/// (TypeScript puts them there).
+pub fn method_decorators(method: Node<'_>) -> Vec<Node<'_>> {
+    let mut out: Vec<Node<'_>> = {
+        let mut c = method.walk();
+        let own = method
+            .children(&mut c)
+            .filter(|k| k.kind() == "decorator")
+            .collect();
+        own
+    };
+    let mut prev = method.prev_named_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "decorator" => out.push(p),
+            "comment" => {}
+            _ => break,
+        }
+        prev = p.prev_named_sibling();
+    }
+    out
+}
+
+/// Has `node` an anonymous child token of this kind (`static`, `readonly`)?
+fn has_token(node: Node<'_>, kind: &str) -> bool {
+    let mut c = node.walk();
+    let found = node
+        .children(&mut c)
+        .any(|k| !k.is_named() && k.kind() == kind);
+    found
+}
+
+/// The constructor parameter of `class` that is a TypeScript parameter
+/// property named `name` (`constructor(private readonly name: T)`): it
+/// declares a parameter and a field `this.name` assigned from it.
+pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let ctor = body.named_children(&mut c).find(|m| {
+        m.kind() == "method_definition"
+            && m.child_by_field_name("name")
+                .is_some_and(|n| text_of(text, n) == "constructor")
+    })?;
+    let params = ctor.child_by_field_name("parameters")?;
+    let mut c = params.walk();
+    let found = params.named_children(&mut c).find(|p| {
+        if !matches!(p.kind(), "required_parameter" | "optional_parameter") {
+            return false;
+        }
+        let mut c2 = p.walk();
+        let is_property = p.children(&mut c2).any(|k| {
+            matches!(
+                k.kind(),
+                "accessibility_modifier" | "override_modifier" | "readonly"
+            )
+        });
+        is_property
+            && p.child_by_field_name("pattern")
+                .is_some_and(|n| n.kind() == "identifier" && text_of(text, n) == name)
+    });
+    found
+}
+
+/// The class name a parameter's type annotation gives: `s: Service`,
+/// `s: Service<T>`, `s: ns.Service` (its last name).
+fn annotated_class_name<'a>(text: &'a str, param: Node<'_>) -> Option<&'a str> {
+    let ty = param.child_by_field_name("type")?.named_child(0)?;
+    let name = match ty.kind() {
+        "type_identifier" => ty,
+        "generic_type" => ty.child_by_field_name("name")?,
+        _ => ty,
+    };
+    let name = match name.kind() {
+        "type_identifier" => name,
+        "nested_type_identifier" => name.child_by_field_name("name")?,
+        _ => return None,
+    };
+    Some(text_of(text, name))
 }
 
 /// Climbs from `node` to the outermost ancestor with exactly `range`, or the
@@ -1340,30 +1508,4 @@ fn climb_to_expression<'t>(node: Node<'t>, range: &TextRange) -> Node<'t> {
         }
     }
     node
-}
-
-/// Normalises `a/./b/../c` to `a/c` (pure string work: the core never touches the disk).
-pub fn normalize(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !absolute {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
 }
