@@ -15,6 +15,7 @@ pub mod features;
 pub mod graph;
 mod host;
 pub mod imports;
+pub mod isolate;
 
 pub use db::{
     config_for, file_analysis, findings, fluxional_form, import_graph, import_specifiers,

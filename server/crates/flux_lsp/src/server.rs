@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use flux_analysis::{Code, Config};
-use flux_ide::{features, file_analysis, findings, graph, Analysis, AnalysisHost, Db, SourceFile};
+use flux_ide::{
+    features, file_analysis, findings, graph, isolate, Analysis, AnalysisHost, Db, SourceFile,
+};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ropey::Rope;
 use serde_json::{json, Value};
@@ -32,6 +34,9 @@ use crate::{from_lsp, to_lsp};
 
 /// The commands a client may run.
 pub const COMMANDS: [&str; 2] = ["flux.fluxionalForm", "flux.pipelineGraph"];
+
+/// The code action kind of "isolate every variable that can be, safely".
+pub const FIX_ALL: &str = "source.fixAll.flux";
 
 #[derive(Clone, Copy, Debug, Default)]
 struct ClientFlags {
@@ -565,7 +570,11 @@ impl LanguageServer for Backend {
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
+                            CodeActionKind::from(FIX_ALL),
+                        ]),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -889,37 +898,30 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.run(&params.text_document.uri, move |db, file, ctx| {
+            let only = params.context.only.clone();
+            let wants = |kind: &CodeActionKind| {
+                only.as_ref().is_none_or(|only| {
+                    only.iter().any(|o| {
+                        kind.as_str() == o.as_str()
+                            || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                    })
+                })
+            };
+            let fix_all_kind = CodeActionKind::from(FIX_ALL);
             let range = from_lsp::range(&ctx.rope, params.range, ctx.enc);
             // By lines: a cursor anywhere on the finding's lines offers the fix.
             let line = |offset: usize| ctx.rope.byte_to_line(offset.min(ctx.rope.len_bytes()));
             let lines = line(range.start)..=line(range.end);
+            let line_range = ctx.rope.line_to_byte(*lines.start())
+                ..ctx
+                    .rope
+                    .line_to_byte((*lines.end() + 1).min(ctx.rope.len_lines()));
             let text = file.text(db);
-            let mut actions = Vec::new();
-            for finding in findings(db, file) {
-                let (first, last) = (line(finding.range.start), line(finding.range.end));
-                if last < *lines.start() || first > *lines.end() {
-                    continue;
-                }
-                let (title, edit) = if finding.code == Code::UnusedSuppression {
-                    // Suppressing the report of a useless suppression would be absurd: remove it.
-                    let cut = features::comment_removal(text, &finding.range);
-                    let edit = TextEdit {
-                        range: to_lsp::range(&ctx.rope, &cut, ctx.enc),
-                        new_text: String::new(),
-                    };
-                    ("Remove the unused `flux-ignore` comment".to_string(), edit)
-                } else {
-                    let insertion = features::suppression(text, finding);
-                    let at = to_lsp::position(&ctx.rope, insertion.offset, ctx.enc);
-                    let edit = TextEdit {
-                        range: Range::new(at, at),
-                        new_text: insertion.text,
-                    };
-                    (format!("Suppress `{}` with a reason", finding.code), edit)
-                };
-                // The client's diagnostic for this finding, so the editor ties the fix to it.
+            let all_findings = findings(db, file);
+            // The client's diagnostic for a finding, so the editor ties the fix to it.
+            let diagnostic_of = |finding: &flux_analysis::Finding| {
                 let lsp_range = to_lsp::range(&ctx.rope, &finding.range, ctx.enc);
-                let diagnostic = params
+                params
                     .context
                     .diagnostics
                     .iter()
@@ -927,17 +929,93 @@ impl LanguageServer for Backend {
                         d.code == Some(NumberOrString::String(finding.code.as_str().into()))
                             && d.range == lsp_range
                     })
-                    .cloned();
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title,
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: diagnostic.map(|d| vec![d]),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(HashMap::from([(ctx.uri.clone(), vec![edit])])),
-                        ..WorkspaceEdit::default()
-                    }),
-                    ..CodeAction::default()
-                }));
+                    .cloned()
+            };
+            let workspace_edit = |edits: Vec<TextEdit>| WorkspaceEdit {
+                changes: Some(HashMap::from([(ctx.uri.clone(), edits)])),
+                ..WorkspaceEdit::default()
+            };
+            let to_edits = |edits: &[isolate::Edit]| -> Vec<TextEdit> {
+                edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: to_lsp::range(&ctx.rope, &e.range, ctx.enc),
+                        new_text: e.text.clone(),
+                    })
+                    .collect()
+            };
+            let mut actions = Vec::new();
+            let isolating =
+                wants(&CodeActionKind::QUICKFIX) || wants(&CodeActionKind::REFACTOR_REWRITE);
+            if isolating {
+                for iso in isolate::isolations(db, file, Some(&line_range)) {
+                    let on_screen: Vec<Diagnostic> =
+                        iso.findings.iter().filter_map(&diagnostic_of).collect();
+                    let kind = if iso.findings.is_empty() {
+                        CodeActionKind::REFACTOR_REWRITE
+                    } else {
+                        CodeActionKind::QUICKFIX
+                    };
+                    if !wants(&kind) {
+                        continue;
+                    }
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: iso.title.clone(),
+                        kind: Some(kind),
+                        diagnostics: (!on_screen.is_empty()).then_some(on_screen),
+                        edit: Some(workspace_edit(to_edits(&iso.edits))),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+            if wants(&CodeActionKind::QUICKFIX) {
+                for finding in all_findings {
+                    let (first, last) = (line(finding.range.start), line(finding.range.end));
+                    if last < *lines.start() || first > *lines.end() {
+                        continue;
+                    }
+                    let (title, edit) = if finding.code == Code::UnusedSuppression {
+                        // Suppressing the report of a useless suppression would be absurd: remove it.
+                        let cut = features::comment_removal(text, &finding.range);
+                        let edit = TextEdit {
+                            range: to_lsp::range(&ctx.rope, &cut, ctx.enc),
+                            new_text: String::new(),
+                        };
+                        ("Remove the unused `flux-ignore` comment".to_string(), edit)
+                    } else {
+                        // LSP has no standard way to place the cursor: the
+                        // inserted comment ends where the reason is to be typed.
+                        let insertion = features::suppression(text, finding);
+                        let at = to_lsp::position(&ctx.rope, insertion.offset, ctx.enc);
+                        let edit = TextEdit {
+                            range: Range::new(at, at),
+                            new_text: insertion.text,
+                        };
+                        (format!("Suppress `{}` with a reason", finding.code), edit)
+                    };
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: diagnostic_of(finding).map(|d| vec![d]),
+                        edit: Some(workspace_edit(vec![edit])),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+            // Only on request: fix-all re-analyses every candidate.
+            if only.as_ref().is_some_and(|_| wants(&fix_all_kind)) {
+                if let Some((edits, chosen)) = isolate::fix_all(db, file) {
+                    let n = chosen.len();
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!(
+                            "Isolate {n} variable{} (move declarations, pass captures)",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        kind: Some(fix_all_kind),
+                        edit: Some(workspace_edit(to_edits(&edits))),
+                        ..CodeAction::default()
+                    }));
+                }
             }
             Some(actions)
         })
