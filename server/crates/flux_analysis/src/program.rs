@@ -282,15 +282,22 @@ impl<'t> FileFacts<'t> {
             let m = self.this_members[i];
             let Some(parent) = m.parent() else { continue };
             if parent.kind() != "assignment_expression"
-                || parent.child_by_field_name("left").is_none_or(|l| l.id() != m.id())
+                || parent
+                    .child_by_field_name("left")
+                    .is_none_or(|l| l.id() != m.id())
             {
                 continue;
             }
-            let (Some(prop), Some(right)) = (m.child_by_field_name("property"), parent.child_by_field_name("right")) else {
+            let (Some(prop), Some(right)) = (
+                m.child_by_field_name("property"),
+                parent.child_by_field_name("right"),
+            ) else {
                 continue;
             };
             if let Some((class, false)) = self.class_of_this(m) {
-                self.this_assignments.entry((class.id(), text_of(text, prop))).or_insert(right);
+                self.this_assignments
+                    .entry((class.id(), text_of(text, prop)))
+                    .or_insert(right);
             }
         }
     }
@@ -408,7 +415,9 @@ impl<'t> FileFacts<'t> {
             }
             match kind {
                 "comment" => self.comments.push(node),
-                "identifier" | "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
+                "identifier"
+                | "shorthand_property_identifier"
+                | "shorthand_property_identifier_pattern" => {
                     self.identifiers.insert(node.start_byte(), node);
                 }
                 "member_expression" => {
@@ -421,8 +430,14 @@ impl<'t> FileFacts<'t> {
                 }
                 "call_expression" | "new_expression" => {
                     self.collect_inherits(node);
-                    if let Some(f) = node.child_by_field_name("function").filter(|f| f.kind() == "identifier") {
-                        self.calls_by_name.entry(text_of(self.text, f)).or_default().push(node);
+                    if let Some(f) = node
+                        .child_by_field_name("function")
+                        .filter(|f| f.kind() == "identifier")
+                    {
+                        self.calls_by_name
+                            .entry(text_of(self.text, f))
+                            .or_default()
+                            .push(node);
                     }
                     self.calls.push((node, current));
                     match current {
@@ -651,7 +666,11 @@ impl<'t> FileFacts<'t> {
     pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
         // References are identifiers: a hash lookup instead of a descent
         // from the root, which is linear in siblings at every level.
-        if let Some(n) = self.identifiers.get(&range.start).filter(|n| n.end_byte() == range.end) {
+        if let Some(n) = self
+            .identifiers
+            .get(&range.start)
+            .filter(|n| n.end_byte() == range.end)
+        {
             return Some(*n);
         }
         self.root.descendant_for_byte_range(range.start, range.end)
@@ -1343,15 +1362,22 @@ impl<'t> Program<'t> {
         let Some(name) = &func.name else {
             return Value::Unknown;
         };
-        let mut sites = facts.calls_by_name.get(name.as_str()).into_iter().flatten().filter(|c| {
-            c.kind() == "call_expression"
-                && callee(**c).is_some_and(|f| {
-                    facts
-                        .reference_at(f.start_byte())
-                        .and_then(|r| r.binding)
-                        .is_some_and(|fb| facts.scopes.binding(fb).declarator == func.node.byte_range())
-                })
-        });
+        let mut sites = facts
+            .calls_by_name
+            .get(name.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c.kind() == "call_expression"
+                    && callee(**c).is_some_and(|f| {
+                        facts
+                            .reference_at(f.start_byte())
+                            .and_then(|r| r.binding)
+                            .is_some_and(|fb| {
+                                facts.scopes.binding(fb).declarator == func.node.byte_range()
+                            })
+                    })
+            });
         let (Some(site), None) = (sites.next(), sites.next()) else {
             return Value::Unknown;
         };

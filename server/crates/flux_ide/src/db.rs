@@ -257,11 +257,16 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .iter()
         .filter_map(|p| by_path.get(p).copied())
         .collect();
-    let sources: Vec<flux_analysis::SourceFile<'_>> = files
+    // The trees the host parsed incrementally are analysed as they are; a
+    // newer edit cancels this run through the checkpoint (salsa unwinds).
+    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&tree_sitter::Tree>)> = files
         .iter()
-        .map(|f| flux_analysis::SourceFile {
-            path: f.path(db),
-            text: f.text(db),
+        .map(|f| {
+            let source = flux_analysis::SourceFile {
+                path: f.path(db),
+                text: f.text(db),
+            };
+            (source, Some(&*f.tree(db).0))
         })
         .collect();
     let configs = db.workspace().configs(db);
@@ -270,7 +275,9 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .find(|c| c.dir == *run.config_dir(db))
         .or(configs.last())
         .expect("the default entry is always there");
-    flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
+    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &|| {
+        db.unwind_if_revision_cancelled()
+    })
 }
 
 /// The analysis of one file, from its run ([`run_paths`]).
