@@ -1332,9 +1332,143 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             extra.push((target, mutations));
         }
     }
-    for (target, uses) in extra {
-        subjects[target].uses.extend(uses);
+    apply_uses(subjects, extra);
+    // parameter and element aliases compose (a parameter of a helper that
+    // mutates an element of a field): propagate to a fixed point, bounded
+    for _ in 0..4 {
+        if !apply_uses(subjects, parameter_and_element_aliases(program, subjects)) {
+            break;
+        }
     }
+}
+
+/// Adds uses to subjects, skipping ones they have; true if any was new.
+fn apply_uses(subjects: &mut [Subject], extra: Vec<(usize, Vec<Use>)>) -> bool {
+    let mut changed = false;
+    for (target, uses) in extra {
+        for u in uses {
+            let have = subjects[target].uses.iter().any(|h| {
+                h.range == u.range
+                    && h.fluxion == u.fluxion
+                    && h.mutation == u.mutation
+                    && h.write == u.write
+            });
+            if !have {
+                subjects[target].uses.push(u);
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// Two more ways an object is reached under another name:
+/// - a parameter holds what its call sites pass: `this.collect(span)` and
+///   `collect(s) { s.os.push(x) }` mutate `span`;
+/// - an element belongs to its container: after `this.spans.push(span)`,
+///   mutating `span` mutates the state `this.spans` holds.
+fn parameter_and_element_aliases(
+    program: &Program<'_>,
+    subjects: &[Subject],
+) -> Vec<(usize, Vec<Use>)> {
+    use crate::scope::BindingKind;
+    let subject_of = |file: FileIx, node: Node<'_>| -> Option<usize> {
+        let facts = &program.files[file];
+        let node = unparen(node);
+        match node.kind() {
+            "identifier" => {
+                let b = facts.reference_at(node.start_byte())?.binding?;
+                subjects
+                    .iter()
+                    .position(|t| t.file == file && t.binding == Some(b))
+            }
+            "member_expression"
+                if node
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.kind() == "this") =>
+            {
+                let field = format!(
+                    "this.{}",
+                    text_of(facts.text, node.child_by_field_name("property")?)
+                );
+                let class = facts.class_of_this(node)?.0.byte_range();
+                subjects.iter().position(|t| {
+                    t.file == file
+                        && t.binding.is_none()
+                        && t.name == field
+                        && (class.contains(&t.decl.start)
+                            || t.uses.iter().any(|u| class.contains(&u.range.start)))
+                })
+            }
+            _ => None,
+        }
+    };
+    let mut extra = Vec::new();
+    for s in subjects {
+        let mutations: Vec<Use> = s.uses.iter().filter(|u| u.mutation).cloned().collect();
+        let Some(b) = s.binding else { continue };
+        if mutations.is_empty() {
+            continue;
+        }
+        let facts = &program.files[s.file];
+        let binding = facts.scopes.binding(b);
+        // parameters: every call site's argument
+        if let (BindingKind::Param { index }, true) = (binding.kind, binding.path.is_empty()) {
+            if let Some(func) = facts
+                .function_at(binding.decl.start)
+                .map(|f| &facts.functions[f])
+            {
+                if let Some(name) = &func.name {
+                    for call in facts.calls_named(name) {
+                        let calls_it = crate::program::callee(call).is_some_and(|c| {
+                            matches!(program.eval(s.file, c, 12), crate::program::Value::Func { node, .. } if node.id() == func.node.id())
+                        });
+                        let arg = crate::program::arguments(call).get(index).copied();
+                        if let (true, Some(target)) =
+                            (calls_it, arg.and_then(|a| subject_of(s.file, a)))
+                        {
+                            extra.push((target, mutations.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        // elements: `container.push(x)`, `.add(x)`, `.set(k, x)`, `.unshift(x)`
+        for r in facts
+            .scopes
+            .references
+            .iter()
+            .filter(|r| r.binding == Some(b) && !r.declaration)
+        {
+            let Some(ident) = facts.node_at(&r.range) else {
+                continue;
+            };
+            let Some(call) = ident
+                .parent()
+                .filter(|p| p.kind() == "arguments")
+                .and_then(|a| a.parent())
+            else {
+                continue;
+            };
+            let Some(f) = crate::program::callee(call).filter(|f| f.kind() == "member_expression")
+            else {
+                continue;
+            };
+            let method = f
+                .child_by_field_name("property")
+                .map(|p| text_of(facts.text, p));
+            if !matches!(method, Some("push" | "add" | "set" | "unshift")) {
+                continue;
+            }
+            if let Some(target) = f
+                .child_by_field_name("object")
+                .and_then(|o| subject_of(s.file, o))
+            {
+                extra.push((target, mutations.clone()));
+            }
+        }
+    }
+    extra
 }
 
 /// Where a fluxion starts: (file, byte offset), for stable, readable orders.

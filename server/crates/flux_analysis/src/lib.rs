@@ -387,6 +387,12 @@ fn to_model(
                 .collect(),
         })
         .collect();
+    // the same location can be reached by two alias paths: say it once
+    for f in &mut findings {
+        let mut seen = std::collections::HashSet::new();
+        f.related
+            .retain(|r| seen.insert((r.path.clone(), r.range.clone(), r.message.clone())));
+    }
     findings.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

@@ -71,6 +71,8 @@ pub struct FileFacts<'t> {
     first_write: HashMap<scope::BindingId, usize>,
     /// Calls whose callee is a plain identifier, by that name.
     calls_by_name: HashMap<&'t str, Vec<Node<'t>>>,
+    /// Calls of a member (`x.m(…)`), by the member's name.
+    calls_by_method: HashMap<&'t str, Vec<Node<'t>>>,
     /// `this.NAME = value` by (class node id, NAME): the first assignment.
     this_assignments: HashMap<(usize, &'t str), Node<'t>>,
 }
@@ -257,6 +259,7 @@ impl<'t> FileFacts<'t> {
             inherits: HashMap::new(),
             es5_classes: HashMap::new(),
             calls_by_name: HashMap::new(),
+            calls_by_method: HashMap::new(),
             this_assignments: HashMap::new(),
             first_write: HashMap::new(),
             identifiers: HashMap::new(),
@@ -430,14 +433,23 @@ impl<'t> FileFacts<'t> {
                 }
                 "call_expression" | "new_expression" => {
                     self.collect_inherits(node);
-                    if let Some(f) = node
-                        .child_by_field_name("function")
-                        .filter(|f| f.kind() == "identifier")
-                    {
-                        self.calls_by_name
-                            .entry(text_of(self.text, f))
-                            .or_default()
-                            .push(node);
+                    match node.child_by_field_name("function") {
+                        Some(f) if f.kind() == "identifier" => {
+                            self.calls_by_name
+                                .entry(text_of(self.text, f))
+                                .or_default()
+                                .push(node);
+                        }
+                        // `x.m(…)`: indexed by `m`
+                        Some(f) if f.kind() == "member_expression" => {
+                            if let Some(p) = f.child_by_field_name("property") {
+                                self.calls_by_method
+                                    .entry(text_of(self.text, p))
+                                    .or_default()
+                                    .push(node);
+                            }
+                        }
+                        _ => {}
                     }
                     self.calls.push((node, current));
                     match current {
@@ -629,6 +641,13 @@ impl<'t> FileFacts<'t> {
             }
         }
         out
+    }
+
+    /// Calls that may call a function of this name (`f(…)` or `x.f(…)`).
+    pub fn calls_named(&self, name: &str) -> impl Iterator<Item = Node<'t>> + '_ {
+        let plain = self.calls_by_name.get(name).into_iter().flatten();
+        let members = self.calls_by_method.get(name).into_iter().flatten();
+        plain.chain(members).copied()
     }
 
     pub fn is_es5_class(&self, node: Node<'_>) -> bool {
