@@ -26,6 +26,12 @@ pub struct Unit {
 
 pub type FlxIx = usize;
 
+/// How many nested calls below a fluxion's own code still count as that
+/// fluxion's work: handlers reach their state within a few calls, while
+/// paths of 8 to 28 calls (a listener reaching a whole compiler) flood
+/// library code with findings.
+pub const MAX_CALL_DEPTH: usize = 6;
+
 /// Call sites, outermost first, by which a fluxion reaches a unit.
 pub type CallPath = Vec<(FileIx, TextRange)>;
 
@@ -344,6 +350,11 @@ impl Pipeline {
             seen.insert(start);
             while let Some((u, path)) = queue.pop_front() {
                 p.owners.entry(u).or_default().push((f, path.clone()));
+                // Code many calls below a listener is library machinery, not
+                // what the listener's author wrote: bound the attribution.
+                if path.len() >= MAX_CALL_DEPTH {
+                    continue;
+                }
                 for c in unit_calls.get(&u).into_iter().flatten() {
                     if seen.insert(c.to) {
                         let mut next = path.clone();
