@@ -598,3 +598,39 @@ fn example_app_findings() {
         .collect();
     assert_eq!(blocks, expected, "{v:#}");
 }
+
+#[test]
+fn typescript_files_are_walked_but_not_declaration_files() {
+    let ts = "import express from 'express';
+const app = express();
+const hits = new Map<string, number>();
+app.get('/', (req: express.Request, res) => {
+  hits.set(req.ip as string, (hits.get(req.ip!) ?? 0) + 1);
+  res.end();
+});
+";
+    let dir = tree(&[
+        ("src/app.ts", ts),
+        (
+            "src/view.tsx",
+            "export const V = (p: { n: number }) => <b>{p.n}</b>;\n",
+        ),
+        ("src/esm.mts", CLEAN),
+        ("src/cjs.cts", CLEAN),
+        ("src/types.d.ts", "declare const x: number;\n"),
+        ("src/legacy.js", CLEAN),
+    ]);
+    assert_eq!(files_checked(dir.path(), &["."]), 5);
+    // named on the command line, a declaration file is checked like any file
+    assert_eq!(files_checked(dir.path(), &["src/types.d.ts"]), 1);
+    let run = flux(dir.path(), &["--check", ".", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let v = json(&run);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "blocks-replication" && f["file"] == "src/app.ts"),
+        "{v:#}"
+    );
+}

@@ -1,6 +1,6 @@
 //! Runs every annotated fixture under `tests/fixtures/`.
 //!
-//! A fixture is a JavaScript file (or a folder of them, analysed together as
+//! A fixture is a JavaScript or TypeScript file (or a folder of them, analysed together as
 //! one run, with an optional `flux.json`). Comments state the expected findings:
 //!
 //! ```js
@@ -110,7 +110,7 @@ fn js_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| {
             matches!(
                 p.extension().and_then(|e| e.to_str()),
-                Some("js" | "mjs" | "cjs" | "jsx")
+                Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx")
             )
         })
         .collect();
@@ -178,6 +178,14 @@ fn fixtures() {
         let results = analyze(&sources, &config.catalog(), &config);
         for ((path, text), (file, analysis)) in texts.iter().zip(files.iter().zip(&results)) {
             checked += 1;
+            // TypeScript fixtures parse: a wrong grammar (TS for TSX) would not
+            if path.starts_with("typescript/") && !analysis.syntax_errors.is_empty() {
+                let _ = writeln!(
+                    failures,
+                    "\n{path}: syntax errors at {:?}",
+                    analysis.syntax_errors
+                );
+            }
             let expected = annotations(text);
             let got = produced(text, analysis);
             let matches = |e: &Expected, g: &(usize, usize, usize, String, String)| {
@@ -237,4 +245,36 @@ fn fixtures() {
     }
     assert!(failures.is_empty(), "fixture failures:{failures}");
     eprintln!("{checked} fixture files checked");
+}
+
+/// Every prefix of the TypeScript fixtures (cut at each line) is analysed
+/// without panicking, with both grammars: broken code is the editor's normal state.
+#[test]
+fn truncated_typescript_never_panics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typescript");
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+        files.extend(js_files(&dir));
+    }
+    assert!(files.len() >= 8, "{files:?}");
+    let config = Config::default();
+    let catalog = config.catalog();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let cuts = text.match_indices('\n').map(|(i, _)| i);
+        for cut in cuts.chain([text.len()]) {
+            let prefix = &text[..cut];
+            for path in ["a.ts", "a.tsx"] {
+                let src = [SourceFile { path, text: prefix }];
+                let _ = analyze(&src, &catalog, &config);
+            }
+        }
+    }
 }

@@ -95,6 +95,10 @@ fn nested(kind: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo test --release --test hostile"
+)]
 fn ten_thousand_deep_nesting_on_a_two_megabyte_stack() {
     for kind in ["parens", "arrays", "functions", "callbacks"] {
         let analysis = analyze_on_small_stack(nested(kind));
@@ -108,6 +112,10 @@ fn ten_thousand_deep_nesting_on_a_two_megabyte_stack() {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo test --release --test hostile"
+)]
 fn ten_thousand_deep_nesting_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     for kind in ["parens", "arrays", "functions", "callbacks"] {
@@ -124,6 +132,10 @@ fn ten_thousand_deep_nesting_through_the_binary() {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build: cargo test --release --test hostile"
+)]
 fn ten_megabyte_minified_file_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
     // 10 MB of one-line module code, then the counter, still on line 1.

@@ -170,6 +170,12 @@ pub struct Type {
     /// Types whose methods and properties this one also has.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extends: Vec<String>,
+    /// Decorators this value exports (`@Get()` of `@nestjs/common`). With a
+    /// `kind`, a class method it decorates is that rupture point's callback:
+    /// the framework calls it once per event (`start`) or once (`post`).
+    /// Only `kind` and `oneShot` apply.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub decorators: BTreeMap<String, Function>,
 }
 
 /// An entry matched by callee text, whatever the receiver.
@@ -289,6 +295,11 @@ impl Catalog {
         self.find_in_type(ty, &mut |t| t.construct.as_ref())
     }
 
+    /// A decorator exported by a type, looked up through `extends`.
+    pub fn decorator(&self, ty: &str, name: &str) -> Option<&Function> {
+        self.find_in_type(ty, &mut |t| t.decorators.get(name))
+    }
+
     fn find_in_type<'a, T: ?Sized>(
         &'a self,
         ty: &str,
@@ -342,6 +353,7 @@ fn merge_type(into: &mut Type, from: Type) {
     }
     into.methods.extend(from.methods);
     into.properties.extend(from.properties);
+    into.decorators.extend(from.decorators);
     for e in from.extends {
         if !into.extends.contains(&e) {
             into.extends.push(e);
@@ -473,6 +485,58 @@ mod builtin_tests {
             assert!(e.function.kind.is_some(), "callee {} has no kind", e.callee);
             check(&e.callee, &e.function);
         }
+        for (name, ty) in &c.types {
+            for (d, f) in &ty.decorators {
+                // the decorated method is the callback; there are no arguments to point at
+                assert!(
+                    f.callback == CallbackArg::Unset
+                        && f.event.is_none()
+                        && f.one_shot_events.is_empty()
+                        && f.returns.is_none(),
+                    "{name}: decorator @{d} uses keys that only apply to calls"
+                );
+                check(&format!("{name} @{d}"), f);
+            }
+        }
+    }
+
+    #[test]
+    fn nestjs_decorators_are_listeners() {
+        let c = catalog();
+        let common = c.module("@nestjs/common").unwrap();
+        for d in [
+            "Get", "Post", "Put", "Delete", "Patch", "All", "Options", "Head",
+        ] {
+            assert_eq!(
+                c.decorator(common, d).unwrap().kind,
+                Some(Kind::Start),
+                "@{d}"
+            );
+        }
+        assert_eq!(c.decorator(common, "Controller").unwrap().kind, None);
+        assert_eq!(c.decorator(common, "Injectable").unwrap().kind, None);
+        let schedule = c.module("@nestjs/schedule").unwrap();
+        assert_eq!(
+            c.decorator(schedule, "Cron").unwrap().kind,
+            Some(Kind::Start)
+        );
+        let timeout = c.decorator(schedule, "Timeout").unwrap();
+        assert_eq!((timeout.kind, timeout.one_shot), (Some(Kind::Post), true));
+        for (m, d) in [
+            ("@nestjs/microservices", "MessagePattern"),
+            ("@nestjs/microservices", "EventPattern"),
+            ("@nestjs/websockets", "SubscribeMessage"),
+            ("@nestjs/event-emitter", "OnEvent"),
+        ] {
+            let ty = c.module(m).unwrap();
+            assert_eq!(
+                c.decorator(ty, d).unwrap().kind,
+                Some(Kind::Start),
+                "{m} @{d}"
+            );
+        }
+        // a decorator is no method: `Get()` itself is not a rupture point
+        assert!(c.method(common, "Get").is_none());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use flux_syntax::{Node, TextRange};
 
 use crate::model::{Code, StreamKind, VariableClass};
 use crate::pipeline::{FlxIx, Pipeline, Unit};
-use crate::program::{enclosing_class, text_of, unparen, FileIx, FnIx, Program};
+use crate::program::{text_of, unparen, FileIx, FnIx, Program};
 use crate::scope::BindingId;
 
 /// One access of a binding from one fluxion.
@@ -99,11 +99,12 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 continue;
             }
             let write = r.write;
-            let mutation = r.mutation.is_some();
             let write_node = write_expression(
                 facts.node_at(&r.range),
                 r.mutation.as_ref().map(|(_, m)| m.clone()),
             );
+            let mutation = r.mutation.is_some()
+                && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = r.range.start;
             // `x = x + await f()` writes after the await although `x` comes first.
             if write || mutation {
@@ -155,6 +156,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
     add_alias_mutations(program, &mut subjects);
 
     for subject in subjects {
+        (program.checkpoint)();
         let Subject {
             file,
             name: subject_name,
@@ -215,7 +217,10 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 context_of.extend(writers.iter().copied());
                 VariableClass::Scope
             } else {
-                group = Some(format!("grp_{}", subject_name));
+                group = Some(format!(
+                    "grp_{}",
+                    subject_name.replace("this.", "").replace('.', "_")
+                ));
                 context_of.extend(events.iter().copied());
                 VariableClass::Share
             };
@@ -383,12 +388,15 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .filter(|u| u.writes() && events.contains(&u.fluxion))
                 .all(|u| is_guarded(program, file, u, &name));
             if class == VariableClass::Share && !only_caching {
-                let members: Vec<String> = events
+                // members in source order
+                let mut ordered: Vec<FlxIx> = events.iter().copied().collect();
+                ordered.sort_by_key(|f| fluxion_position(program, pipeline, *f));
+                let members: Vec<String> = ordered
                     .iter()
                     .map(|f| format!("`{}`", pipeline.fluxions[*f].name))
                     .collect();
                 let mut related: Vec<(FileIx, TextRange, String)> = Vec::new();
-                for f in &events {
+                for f in &ordered {
                     let of_f = || uses.iter().filter(|u| u.fluxion == *f);
                     if let Some(u) = of_f().find(|u| u.writes()).or_else(|| of_f().next()) {
                         let verb = if u.writes() { "written" } else { "read" };
@@ -560,6 +568,9 @@ fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) ->
                 return Some(p)
             }
             "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
             | "array_pattern"
             | "object_pattern"
             | "pair_pattern"
@@ -779,7 +790,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
     let text = facts.text;
     let mut fields: BTreeMap<(usize, String), (Node<'_>, Vec<Node<'_>>)> = BTreeMap::new();
     for m in &facts.this_members {
-        let Some((class, false)) = enclosing_class(*m) else {
+        let Some((class, false)) = facts.class_of_this(*m) else {
             continue;
         };
         let Some(prop) = m.child_by_field_name("property") else {
@@ -812,6 +823,8 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
         let mut first_write: Option<(TextRange, Unit)> = None;
         for m in &members {
             let (write, mutation, write_node) = member_access(text, *m);
+            let mutation =
+                mutation && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = m.start_byte();
             if let (true, Some(w)) = (write || mutation, write_node) {
                 if let Some(aw) = last_await_in(w) {
@@ -868,7 +881,8 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
             }
             set
         };
-        let field_def = class_field(text, class, &name["this.".len()..]);
+        let field_def = class_field(text, class, &name["this.".len()..])
+            .or_else(|| ts_parameter_property(text, class, &name["this.".len()..]));
         let (decl, declaring, decl_func) = match (field_def, &first_write) {
             (Some(def), _) => (def, construction, None),
             // a field first written outside the constructor still lives on the instance
@@ -893,17 +907,41 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
     let body = class.child_by_field_name("body")?;
     let mut c = body.walk();
     let found = body.named_children(&mut c).find_map(|m| {
-        if m.kind() != "field_definition" {
+        if !matches!(m.kind(), "field_definition" | "public_field_definition") {
             return None;
         }
         let mut c2 = m.walk();
         if m.children(&mut c2).any(|k| k.kind() == "static") {
             return None;
         }
-        let prop = m.child_by_field_name("property")?;
+        // JavaScript names the field `property`, TypeScript `name`
+        let prop = m
+            .child_by_field_name("property")
+            .or_else(|| m.child_by_field_name("name"))?;
         (text_of(text, prop) == name).then(|| prop.byte_range())
     });
     found
+}
+
+/// `store.add(x)` where `add` is a method of the run (`this.itemsService.delete(id)`
+/// on an injected service) is a call, not a mutation by name: what the method
+/// writes is analysed in its body.
+fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool {
+    node.kind() == "call_expression"
+        && crate::program::callee(node).is_some_and(|c| {
+            matches!(
+                program.eval(file, c, 16),
+                crate::program::Value::Func { .. }
+            )
+        })
+}
+
+/// A TypeScript parameter property (`constructor(private store: Store)`)
+/// declares the field `this.store`, assigned when the instance is built: its
+/// declaration is the parameter's name.
+fn ts_parameter_property(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
+    let param = crate::program::parameter_property(text, class, name)?;
+    Some(param.child_by_field_name("pattern")?.byte_range())
 }
 
 /// How a member expression (`this.x`) is used: written (`this.x = v`,
@@ -929,6 +967,17 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
     // climb the member chain rooted at this node
     let mut top = node;
     while let Some(p) = top.parent() {
+        // `this.x!.push(v)`, `(this.x as T[]).push(v)`: TypeScript's wrappers hold `this.x`
+        if matches!(
+            p.kind(),
+            "parenthesized_expression"
+                | "non_null_expression"
+                | "as_expression"
+                | "satisfies_expression"
+        ) {
+            top = p;
+            continue;
+        }
         let is_object = matches!(p.kind(), "member_expression" | "subscript_expression")
             && p.child_by_field_name("object")
                 .is_some_and(|o| o.id() == top.id());
@@ -1247,7 +1296,7 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             (Some(field), _) => subjects.iter().position(|t| {
                 t.file == s.file && t.binding.is_none() && &t.name == field && {
                     // the field of the class around the alias
-                    let class = enclosing_class(init).map(|(c, _)| c.byte_range());
+                    let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
                     class.is_some_and(|c| {
                         c.contains(&t.decl.start)
                             || t.uses.iter().any(|u| c.contains(&u.range.start))
@@ -1275,4 +1324,21 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     for (target, uses) in extra {
         subjects[target].uses.extend(uses);
     }
+}
+
+/// Where a fluxion starts: (file, byte offset), for stable, readable orders.
+fn fluxion_position(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    f: FlxIx,
+) -> (FileIx, usize, usize) {
+    let unit = pipeline.fluxions[f].unit;
+    let start = unit.func.map_or(0, |fx| {
+        let func = &program.files[unit.file].functions[fx];
+        match unit.segment {
+            0 => func.node.start_byte(),
+            k => func.awaits[k - 1].end_byte(),
+        }
+    });
+    (unit.file, start, unit.segment)
 }

@@ -20,6 +20,18 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// Per-code severity; `None` turns the code off.
     pub severity: BTreeMap<Code, Option<Severity>>,
+    /// Per-folder settings, in file order: a later matching override wins.
+    pub overrides: Vec<Override>,
+}
+
+/// `{"files": ["src/legacy/**"], "severity": {…}, "ignore": […]}`: settings
+/// for the files its globs match (relative to the config's folder). Matching
+/// paths is the caller's business (it knows the folder).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Override {
+    pub files: Vec<String>,
+    pub severity: BTreeMap<Code, Option<Severity>>,
+    pub ignore: Vec<String>,
 }
 
 /// A user catalog entry: by callee text, or by module and export path.
@@ -51,6 +63,18 @@ struct RawConfig {
     ignore: Vec<String>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 /// A configuration error with its 1-based line and column.
@@ -108,29 +132,48 @@ impl Config {
                 ));
             }
         }
-        let mut severity = BTreeMap::new();
-        for (code, level) in &raw.severity {
-            let c = Code::parse(code).ok_or_else(|| {
-                locate(
-                    &format!("\"{code}\""),
-                    format!("unknown finding code `{code}`"),
-                )
-            })?;
-            let s = match level.as_str() {
-                "off" => None,
-                other => Some(Severity::parse(other).ok_or_else(|| {
+        let severities = |map: &BTreeMap<String, String>| {
+            let mut severity = BTreeMap::new();
+            for (code, level) in map {
+                let c = Code::parse(code).ok_or_else(|| {
                     locate(
-                        &format!("\"{level}\""),
-                        format!("unknown severity `{other}` (use off, hint, information, warning or error)"),
+                        &format!("\"{code}\""),
+                        format!("unknown finding code `{code}`"),
                     )
-                })?),
-            };
-            severity.insert(c, s);
+                })?;
+                let s = match level.as_str() {
+                    "off" => None,
+                    other => Some(Severity::parse(other).ok_or_else(|| {
+                        locate(
+                            &format!("\"{level}\""),
+                            format!("unknown severity `{other}` (use off, hint, information, warning or error)"),
+                        )
+                    })?),
+                };
+                severity.insert(c, s);
+            }
+            Ok(severity)
+        };
+        let severity = severities(&raw.severity)?;
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            if o.files.is_empty() {
+                return Err(locate(
+                    "\"files\"",
+                    "an override needs at least one glob in \"files\"".into(),
+                ));
+            }
+            overrides.push(Override {
+                files: o.files.clone(),
+                severity: severities(&o.severity)?,
+                ignore: o.ignore.clone(),
+            });
         }
         Ok(Config {
             catalog: raw.catalog,
             ignore: raw.ignore,
             severity,
+            overrides,
         })
     }
 
@@ -140,6 +183,31 @@ impl Config {
             .get(&code)
             .copied()
             .unwrap_or(Some(code.default_severity()))
+    }
+
+    /// The severity of `code` for a file the overrides at `matching` (indices
+    /// into [`Config::overrides`], in order) apply to.
+    pub fn severity_with(&self, code: Code, matching: &[usize]) -> Option<Severity> {
+        matching
+            .iter()
+            .rev()
+            .find_map(|&i| self.overrides.get(i)?.severity.get(&code).copied())
+            .unwrap_or_else(|| self.severity_of(code))
+    }
+
+    /// The configuration to analyse with when overrides may turn codes on
+    /// that the top level turns off: those are kept at their default
+    /// severity, and the caller applies [`Config::severity_with`] per file.
+    pub fn for_analysis(&self) -> Config {
+        let mut config = self.clone();
+        for o in &self.overrides {
+            for (code, level) in &o.severity {
+                if level.is_some() && self.severity_of(*code).is_none() {
+                    config.severity.insert(*code, Some(code.default_severity()));
+                }
+            }
+        }
+        config
     }
 
     /// The built-in catalog extended with this configuration's entries.
@@ -230,6 +298,44 @@ mod tests {
     fn unknown_code_is_located() {
         let err = Config::parse("{\"severity\": {\n \"nope\": \"off\"}}").unwrap_err();
         assert_eq!((err.line, err.column), (2, 2));
+    }
+
+    #[test]
+    fn overrides_are_parsed_and_later_ones_win() {
+        let config = Config::parse(
+            r#"{"severity":{"lost-update":"off"},"overrides":[
+              {"files":["a/**"],"severity":{"lost-update":"error","shared-state":"off"}},
+              {"files":["a/b/**"],"severity":{"lost-update":"hint"},"ignore":["x.js"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.overrides.len(), 2);
+        assert_eq!(config.severity_with(Code::LostUpdate, &[]), None);
+        assert_eq!(
+            config.severity_with(Code::LostUpdate, &[0]),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.severity_with(Code::LostUpdate, &[0, 1]),
+            Some(Severity::Hint)
+        );
+        assert_eq!(config.severity_with(Code::SharedState, &[0, 1]), None);
+        assert_eq!(
+            config.for_analysis().severity_of(Code::LostUpdate),
+            Some(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn override_errors_are_located() {
+        let err = Config::parse("{\"overrides\": [\n {\"files\": [\"a\"], \"sevrity\": {}}]}")
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("sevrity"), "{}", err.message);
+        let err = Config::parse(
+            "{\"overrides\": [{\"files\": [\"a\"],\n \"severity\": {\"lost-update\": \"loud\"}}]}",
+        )
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (2, 30));
     }
 
     #[test]

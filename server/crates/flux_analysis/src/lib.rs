@@ -46,22 +46,52 @@ pub struct SourceFile<'a> {
 /// the severity `config` gives their code; codes it turns off are dropped;
 /// `// flux-ignore-…` suppressions are applied.
 pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> Vec<FileAnalysis> {
-    let trees: Vec<flux_syntax::Tree> = files
+    let parsed: Vec<(SourceFile<'_>, Option<&flux_syntax::Tree>)> =
+        files.iter().map(|f| (*f, None)).collect();
+    analyze_parsed(&parsed, catalog, config, &|| {})
+}
+
+/// [`analyze`] for callers that keep trees (the language server reparses
+/// incrementally): a file given with its tree is not parsed again.
+///
+/// `checkpoint` is called regularly during the analysis, so that a caller
+/// can abandon outdated work by unwinding from it (salsa's cancellation);
+/// the analysis holds no lock and no state that an unwind could corrupt.
+pub fn analyze_parsed(
+    files: &[(SourceFile<'_>, Option<&flux_syntax::Tree>)],
+    catalog: &Catalog,
+    config: &Config,
+    checkpoint: &dyn Fn(),
+) -> Vec<FileAnalysis> {
+    let owned: Vec<Option<flux_syntax::Tree>> = files
         .iter()
-        .map(|f| {
-            flux_syntax::parse(
-                f.text,
-                flux_syntax::Dialect::from_path(f.path).unwrap_or(flux_syntax::Dialect::JavaScript),
-            )
+        .map(|(f, tree)| match tree {
+            Some(_) => None,
+            None => {
+                checkpoint();
+                let dialect = flux_syntax::Dialect::from_path(f.path)
+                    .unwrap_or(flux_syntax::Dialect::JavaScript);
+                Some(flux_syntax::parse(f.text, dialect))
+            }
         })
         .collect();
+    let trees: Vec<&flux_syntax::Tree> = files
+        .iter()
+        .zip(&owned)
+        .map(|((_, given), own)| given.or(own.as_ref()).expect("a tree was given or parsed"))
+        .collect();
+    let files: Vec<SourceFile<'_>> = files.iter().map(|(f, _)| *f).collect();
     let program = program::Program {
         files: files
             .iter()
             .zip(&trees)
-            .map(|(f, t)| program::FileFacts::collect(f, t))
+            .map(|(f, t)| {
+                checkpoint();
+                program::FileFacts::collect(f, t)
+            })
             .collect(),
         catalog,
+        checkpoint,
     };
     let pipeline = pipeline::Pipeline::build(&program);
     let outcome = classify::classify(&program, &pipeline);
@@ -70,7 +100,7 @@ pub fn analyze(files: &[SourceFile<'_>], catalog: &Catalog, config: &Config) -> 
         .enumerate()
         .map(|(file, source)| {
             let mut analysis = to_model(&program, &pipeline, &outcome, file);
-            analysis.syntax_errors = flux_syntax::syntax_errors(&trees[file]);
+            analysis.syntax_errors = flux_syntax::syntax_errors(trees[file]);
             let suppressions = suppress::Suppressions::parse(&program.files[file]);
             analysis
                 .findings
@@ -364,5 +394,54 @@ fn to_model(
         findings,
         syntax_errors: Vec::new(),
         suppressions: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LISTING1: &str = "var app = require('express')(), fs = require('fs'), count = 0;\n\
+        app.get('/', function handler(req, res) {\n\
+          fs.readFile(__filename, function reply(err, data) { count += 1; res.send(String(count)); });\n\
+        });\n";
+
+    #[test]
+    fn given_trees_give_the_same_analysis() {
+        let config = Config::default();
+        let catalog = config.catalog();
+        let file = SourceFile {
+            path: "a.js",
+            text: LISTING1,
+        };
+        let tree = flux_syntax::parse(LISTING1, flux_syntax::Dialect::JavaScript);
+        let parsed = analyze_parsed(&[(file, Some(&tree))], &catalog, &config, &|| {});
+        let fresh = analyze(&[file], &catalog, &config);
+        assert_eq!(parsed, fresh);
+        assert_eq!(fresh[0].findings.len(), 1);
+    }
+
+    #[test]
+    fn a_checkpoint_can_abandon_the_analysis() {
+        struct Abandoned;
+        let config = Config::default();
+        let catalog = config.catalog();
+        let file = SourceFile {
+            path: "a.js",
+            text: LISTING1,
+        };
+        let calls = std::cell::Cell::new(0);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyze_parsed(&[(file, None)], &catalog, &config, &|| {
+                calls.set(calls.get() + 1);
+                if calls.get() == 3 {
+                    std::panic::resume_unwind(Box::new(Abandoned));
+                }
+            })
+        }));
+        let payload = result.expect_err("the third checkpoint unwinds");
+        assert!(payload.is::<Abandoned>());
+        // and the same inputs still analyse afterwards
+        assert_eq!(analyze(&[file], &catalog, &config)[0].findings.len(), 1);
     }
 }

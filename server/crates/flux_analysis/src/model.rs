@@ -41,6 +41,9 @@ pub enum Origin {
     Await,
     /// A callback of an unknown callee whose first parameter is `err`/`error`.
     Inferred,
+    /// A `(req, res)` function that no code of the run calls or registers: a
+    /// request handler registered elsewhere (a library's middleware).
+    InferredHandler,
 }
 
 impl fmt::Display for Origin {
@@ -51,6 +54,9 @@ impl fmt::Display for Origin {
             Origin::Promise(m) => write!(f, "promise `.{m}` callback"),
             Origin::Await => f.write_str("`await`"),
             Origin::Inferred => f.write_str("inferred: error-first callback of an unknown callee"),
+            Origin::InferredHandler => f.write_str(
+                "inferred: a `(req, res)` function nothing in the run calls is a request handler registered elsewhere",
+            ),
         }
     }
 }

@@ -136,7 +136,10 @@ impl Pipeline {
         // 2. Rupture points of calls, and callback fluxions.
         let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::new();
         for (file, facts) in program.files.iter().enumerate() {
-            for &(call, func) in &facts.calls {
+            for (i, &(call, func)) in facts.calls.iter().enumerate() {
+                if i % 64 == 0 {
+                    (program.checkpoint)();
+                }
                 let unit = unit_of(program, file, func, call.start_byte());
                 if let Some((spec, _)) = catalog_spec(program, file, call) {
                     if !spec.stores.is_empty() {
@@ -180,6 +183,16 @@ impl Pipeline {
                                 }
                             }
                             Value::Func { file: ff, node } => Some((ff, node)),
+                            // `fn.call(this, …)`, `fn.apply(this, args)`
+                            Value::Unknown if is_call_or_apply(program.files[file].text, c) => {
+                                match c
+                                    .child_by_field_name("object")
+                                    .map(|o| program.eval(file, o, 16))
+                                {
+                                    Some(Value::Func { file: ff, node }) => Some((ff, node)),
+                                    _ => None,
+                                }
+                            }
                             Value::Unknown => unique_method(program, file, c, &methods_by_name),
                             _ => None,
                         };
@@ -209,6 +222,81 @@ impl Pipeline {
                         }
                     }
                 }
+            }
+        }
+        // 2b. Decorated methods: `@Get() m() {}` registers `m` with the framework.
+        for (r, class) in decorator_ruptures(program) {
+            for (target, _) in &r.callbacks {
+                if let CallbackTarget::Unit(u) = target {
+                    let kind = if r.kind == StreamKind::Start {
+                        crate::model::FluxionKind::Listener
+                    } else {
+                        crate::model::FluxionKind::Continuation
+                    };
+                    if let Some(fx) = u.func {
+                        let name = program.files[u.file].function_label(fx);
+                        p.add_fluxion(*u, name, kind);
+                    }
+                }
+            }
+            // The framework builds the class (a controller) once, at start-up.
+            let main = Unit {
+                file: r.file,
+                func: None,
+                segment: 0,
+            };
+            let sites = p.instantiations.entry((r.file, class.id())).or_default();
+            if !sites.contains(&main) {
+                sites.push(main);
+            }
+            p.ruptures.push(r);
+        }
+        // 2c. A `(req, res)` function that nothing in the run calls or
+        // registers is a request handler mounted elsewhere (a library's
+        // middleware, a factory's returned handler): it runs per request.
+        let reached: HashSet<Unit> = unit_calls
+            .values()
+            .flatten()
+            .map(|c| c.to)
+            .chain(p.fluxions.iter().map(|f| f.unit))
+            .collect();
+        for (file, facts) in program.files.iter().enumerate() {
+            for (fx, func) in facts.functions.iter().enumerate() {
+                let unit = Unit {
+                    file,
+                    func: Some(fx),
+                    segment: 0,
+                };
+                if reached.contains(&unit) || !is_request_handler(facts.text, func.node) {
+                    continue;
+                }
+                let main = Unit {
+                    file,
+                    func: None,
+                    segment: 0,
+                };
+                let name = facts.function_label(fx);
+                p.add_fluxion(unit, name, crate::model::FluxionKind::Listener);
+                let head = func.node.start_byte()
+                    ..func
+                        .node
+                        .child_by_field_name("body")
+                        .map_or(func.node.end_byte(), |b| b.start_byte());
+                p.ruptures.push(Rupture {
+                    file,
+                    kind: StreamKind::Start,
+                    range: head.clone(),
+                    callee_range: head,
+                    callee: "(request handler)".into(),
+                    unit: main,
+                    callbacks: vec![(CallbackTarget::Unit(unit), func.node.byte_range())],
+                    origin: Origin::InferredHandler,
+                    event: None,
+                    label: None,
+                    one_shot: false,
+                    args: Vec::new(),
+                    job: None,
+                });
             }
         }
         // 3. After-await fluxions and their await rupture points.
@@ -248,6 +336,7 @@ impl Pipeline {
         }
         // 4. Owners: which fluxions run each unit, through the call graph.
         for f in 0..p.fluxions.len() {
+            (program.checkpoint)();
             let start = p.fluxions[f].unit;
             let mut seen: HashSet<Unit> = HashSet::new();
             let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> = VecDeque::new();
@@ -381,6 +470,43 @@ impl Pipeline {
         }
         out
     }
+}
+
+fn is_call_or_apply(text: &str, callee: Node<'_>) -> bool {
+    callee.kind() == "member_expression"
+        && callee
+            .child_by_field_name("property")
+            .is_some_and(|p| matches!(text_of(text, p), "call" | "apply"))
+}
+
+/// `(req, res, …)` or `(request, reply, …)`: the shape of an HTTP handler.
+fn is_request_handler(text: &str, func: Node<'_>) -> bool {
+    let Some(params) = func.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut c = params.walk();
+    let names: Vec<&str> = params
+        .named_children(&mut c)
+        .filter(|p| p.kind() != "comment")
+        .map(|p| {
+            // TypeScript: `(req: Request, res: Response)`
+            let p = match p.kind() {
+                "required_parameter" | "optional_parameter" => {
+                    p.child_by_field_name("pattern").unwrap_or(p)
+                }
+                _ => p,
+            };
+            if p.kind() == "identifier" {
+                text_of(text, p)
+            } else {
+                ""
+            }
+        })
+        .collect();
+    matches!(
+        names.as_slice(),
+        ["req" | "request", "res" | "response" | "reply", ..]
+    )
 }
 
 /// Method names too common to resolve by name alone (`map.get(k)` is no
@@ -691,6 +817,82 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
     })
 }
 
+/// Rupture points made by catalog decorators on class methods: the decorator
+/// is the point, the method its callback, run in the unit that defines the class.
+fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
+    let mut out = Vec::new();
+    for (file, facts) in program.files.iter().enumerate() {
+        let text = facts.text;
+        for (fx, func) in facts.functions.iter().enumerate() {
+            if func.node.kind() != "method_definition" {
+                continue;
+            }
+            let Some((class, _)) =
+                program::enclosing_class(func.node.child(0).unwrap_or(func.node))
+            else {
+                continue;
+            };
+            for d in program::method_decorators(func.node) {
+                let Some(expr) = d.named_child(0) else {
+                    continue;
+                };
+                let Value::Decorator { ty, name } = program.eval(file, expr, 16) else {
+                    continue;
+                };
+                let Some(spec) = program.catalog.decorator(&ty, &name) else {
+                    continue;
+                };
+                let Some(kind) = spec.kind else {
+                    continue;
+                };
+                let inner = program::unparen(expr);
+                let callee_node = if inner.kind() == "call_expression" {
+                    callee(inner).unwrap_or(inner)
+                } else {
+                    inner
+                };
+                let unit = unit_of(
+                    program,
+                    file,
+                    facts.function_at(class.start_byte()),
+                    class.start_byte(),
+                );
+                let label = (inner.kind() == "call_expression")
+                    .then(|| arguments(inner).iter().find_map(|a| string_value(text, *a)))
+                    .flatten();
+                let rupture = Rupture {
+                    file,
+                    kind: kind.into(),
+                    range: d.byte_range(),
+                    callee_range: callee_node.byte_range(),
+                    callee: format!("@{}", program::callee_display(text, callee_node)),
+                    unit,
+                    callbacks: vec![(
+                        CallbackTarget::Unit(Unit {
+                            file,
+                            func: Some(fx),
+                            segment: 0,
+                        }),
+                        func.node.byte_range(),
+                    )],
+                    origin: Origin::Catalog(format!("{ty}.{name}")),
+                    event: None,
+                    label,
+                    one_shot: spec.one_shot,
+                    args: if inner.kind() == "call_expression" {
+                        arguments(inner).iter().map(|a| a.byte_range()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    job: spec.job.clone(),
+                };
+                out.push((rupture, class));
+            }
+        }
+    }
+    out
+}
+
 /// The catalog entry of a callee value: what calling (or `new`-ing) it does.
 fn spec_of<'c>(
     program: &Program<'c>,
@@ -788,6 +990,39 @@ fn iterated_values<'t>(
     Some(items)
 }
 
+/// `map[key]` with a computed key on an object literal: any of its values.
+fn computed_member_values<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    node: Node<'t>,
+) -> Option<Vec<(FileIx, Node<'t>)>> {
+    let node = program::unparen(node);
+    if node.kind() != "subscript_expression" {
+        return None;
+    }
+    let index = node.child_by_field_name("index")?;
+    if string_value(program.files[file].text, index).is_some() {
+        return None; // a literal key: ordinary evaluation handles it
+    }
+    let Value::Object {
+        file: of,
+        node: object,
+    } = program.eval(file, node.child_by_field_name("object")?, 12)
+    else {
+        return None;
+    };
+    let mut c = object.walk();
+    let values = object
+        .named_children(&mut c)
+        .filter_map(|p| match p.kind() {
+            "pair" => p.child_by_field_name("value").map(|v| (of, v)),
+            "method_definition" | "shorthand_property_identifier" => Some((of, p)),
+            _ => None,
+        })
+        .collect();
+    Some(values)
+}
+
 /// The callbacks a rupture-point call hands its stream to.
 fn callbacks<'t>(
     program: &Program<'t>,
@@ -798,7 +1033,11 @@ fn callbacks<'t>(
 ) -> Vec<(CallbackTarget, TextRange)> {
     let mut out = Vec::new();
     // A handler taken from a route table being iterated stands for every entry.
-    let expand = |a: Node<'t>| iterated_values(program, file, a).unwrap_or_else(|| vec![(file, a)]);
+    let expand = |a: Node<'t>| {
+        iterated_values(program, file, a)
+            .or_else(|| computed_member_values(program, file, a))
+            .unwrap_or_else(|| vec![(file, a)])
+    };
     let expanded: Vec<(FileIx, Node<'t>)> = args.iter().flat_map(|a| expand(*a)).collect();
     let as_target = |(file, arg): (FileIx, Node<'t>),
                      report_unknown: bool|

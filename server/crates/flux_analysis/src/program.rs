@@ -53,8 +53,18 @@ pub struct FileFacts<'t> {
     pub exports: HashMap<String, Node<'t>>,
     /// Comments, for suppressions.
     pub comments: Vec<Node<'t>>,
+    lines: flux_syntax::LineIndex,
     /// `this.NAME` member expressions, for instance state.
     pub this_members: Vec<Node<'t>>,
+    /// ES5 classes: `X.prototype.m = function …` and `X.prototype = { m … }`,
+    /// by constructor name: (method name, function).
+    pub proto_methods: HashMap<String, Vec<(String, Node<'t>)>>,
+    /// The constructor whose prototype holds a function (by function node id).
+    proto_owner: HashMap<usize, String>,
+    /// `util.inherits(X, Parent)`: X → Parent expression.
+    pub inherits: HashMap<String, Node<'t>>,
+    /// Constructor functions of ES5 classes, by name.
+    pub es5_classes: HashMap<String, Node<'t>>,
 }
 
 fn is_function(kind: &str) -> bool {
@@ -71,6 +81,12 @@ fn is_function(kind: &str) -> bool {
 
 pub fn text_of<'a>(text: &'a str, node: Node<'_>) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The string value of a string literal or a template without substitutions.
@@ -141,15 +157,32 @@ pub fn callee_display(text: &str, node: Node<'_>) -> String {
     }
 }
 
-/// Skips parentheses.
+/// Skips parentheses, and TypeScript's `x as T`, `x satisfies T`, `x!`
+/// and `<T>x`, which hold the value of `x`.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
-        match node.named_child(0) {
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => node.named_child(0),
+            // `<T>x`: the type arguments come first
+            "type_assertion" => node.named_child(1).filter(|n| n.kind() != "type_arguments"),
+            _ => None,
+        };
+        match inner {
             Some(inner) => node = inner,
-            None => break,
+            None => return node,
         }
     }
-    node
+}
+
+/// A class node: JavaScript's, or TypeScript's abstract class.
+pub fn is_class(kind: &str) -> bool {
+    matches!(
+        kind,
+        "class" | "class_declaration" | "abstract_class_declaration"
+    )
 }
 
 /// The arguments of a call or `new`, without comments.
@@ -182,6 +215,10 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
     let ident = match first.kind() {
         "identifier" => first,
         "assignment_pattern" => first.child_by_field_name("left")?,
+        // TypeScript: `(err: Error, data) =>`
+        "required_parameter" | "optional_parameter" => first
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "identifier")?,
         _ => return None,
     };
     Some(text_of(text, ident).to_string())
@@ -205,13 +242,101 @@ impl<'t> FileFacts<'t> {
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
+            lines: flux_syntax::LineIndex::new(file.text),
             this_members: Vec::new(),
+            proto_methods: HashMap::new(),
+            proto_owner: HashMap::new(),
+            inherits: HashMap::new(),
+            es5_classes: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             facts.ref_by_start.insert(r.range.start, i);
         }
         facts.walk();
+        facts.find_es5_classes();
         facts
+    }
+
+    /// A function declaration is an ES5 class when its prototype gets
+    /// methods, or when it is Capitalised and sets `this.x` (a constructor).
+    fn find_es5_classes(&mut self) {
+        let mut decls: HashMap<String, Node<'t>> = HashMap::new();
+        for f in &self.functions {
+            if matches!(
+                f.node.kind(),
+                "function_declaration" | "function_expression"
+            ) {
+                if let Some(name) = &f.name {
+                    decls.entry(name.clone()).or_insert(f.node);
+                }
+            }
+        }
+        for name in self.proto_methods.keys().chain(self.inherits.keys()) {
+            if let Some(node) = decls.get(name) {
+                self.es5_classes.insert(name.clone(), *node);
+            }
+        }
+        for m in &self.this_members {
+            let mut n = *m;
+            while let Some(p) = n.parent() {
+                if p.kind() == "arrow_function" {
+                    n = p;
+                    continue;
+                }
+                if is_function(p.kind()) {
+                    if matches!(p.kind(), "function_declaration" | "function_expression") {
+                        if let Some(name) = self
+                            .functions
+                            .iter()
+                            .find(|f| f.node.id() == p.id())
+                            .and_then(|f| f.name.clone())
+                        {
+                            if name.starts_with(|c: char| c.is_ascii_uppercase())
+                                && decls.get(&name).is_some_and(|d| d.id() == p.id())
+                            {
+                                self.es5_classes.insert(name, p);
+                            }
+                        }
+                    }
+                    break;
+                }
+                n = p;
+            }
+        }
+    }
+
+    /// The class whose `this` a node sees — an ES class or an ES5 constructor
+    /// function — and whether it is in a static member.
+    pub fn class_of_this(&self, node: Node<'t>) -> Option<(Node<'t>, bool)> {
+        let mut n = node;
+        for _ in 0..256 {
+            let p = n.parent()?;
+            match p.kind() {
+                "arrow_function" => {}
+                "function_expression"
+                | "function_declaration"
+                | "generator_function"
+                | "generator_function_declaration" => {
+                    if let Some(owner) = self.proto_owner.get(&p.id()) {
+                        return self.es5_classes.get(owner).map(|c| (*c, false));
+                    }
+                    let is_class = self.es5_classes.values().any(|c| c.id() == p.id());
+                    return is_class.then_some((p, false));
+                }
+                "method_definition"
+                | "field_definition"
+                | "public_field_definition"
+                | "class_static_block" => {
+                    if let Some(owner) = self.proto_owner.get(&p.id()) {
+                        return self.es5_classes.get(owner).map(|c| (*c, false));
+                    }
+                    return enclosing_class(node);
+                }
+                _ => {}
+            }
+            n = p;
+        }
+        None
     }
 
     /// One iterative pre-order walk collecting functions, calls, awaits,
@@ -254,6 +379,7 @@ impl<'t> FileFacts<'t> {
                     }
                 }
                 "call_expression" | "new_expression" => {
+                    self.collect_inherits(node);
                     self.calls.push((node, current));
                     match current {
                         Some(f) => self.functions[f].calls.push(node),
@@ -289,6 +415,7 @@ impl<'t> FileFacts<'t> {
             return;
         };
         let left_text = text_of(self.text, left);
+        self.collect_prototype(left_text, right);
         if left_text == "module.exports" {
             self.module_exports = Some(right);
         } else if let Some(name) = left_text
@@ -301,9 +428,74 @@ impl<'t> FileFacts<'t> {
         }
     }
 
+    /// `util.inherits(X, Parent)` / `inherits(X, Parent)`.
+    fn collect_inherits(&mut self, call: Node<'t>) {
+        let Some(f) = call.child_by_field_name("function") else {
+            return;
+        };
+        let name = text_of(self.text, f);
+        if name != "inherits" && !name.ends_with(".inherits") {
+            return;
+        }
+        let args = arguments(call);
+        if let (Some(child), Some(parent)) = (args.first(), args.get(1)) {
+            if child.kind() == "identifier" {
+                self.inherits
+                    .insert(text_of(self.text, *child).to_string(), *parent);
+            }
+        }
+    }
+
+    /// `X.prototype.m = function …`, `X.prototype = { m() {…} }`.
+    fn collect_prototype(&mut self, left_text: &str, right: Node<'t>) {
+        let text = self.text;
+        let right = unparen(right);
+        if let Some((class, method)) = left_text.split_once(".prototype.") {
+            if is_function(right.kind()) && !method.contains(['.', '[']) && is_identifier(class) {
+                self.proto_owner.insert(right.id(), class.to_string());
+                self.proto_methods
+                    .entry(class.to_string())
+                    .or_default()
+                    .push((method.to_string(), right));
+            }
+        } else if let Some(class) = left_text.strip_suffix(".prototype") {
+            if right.kind() == "object" && is_identifier(class) {
+                let mut c = right.walk();
+                for prop in right.named_children(&mut c) {
+                    let (name, func) = match prop.kind() {
+                        "pair" => match (
+                            prop.child_by_field_name("key"),
+                            prop.child_by_field_name("value"),
+                        ) {
+                            (Some(k), Some(v)) if is_function(unparen(v).kind()) => {
+                                (text_of(text, k), unparen(v))
+                            }
+                            _ => continue,
+                        },
+                        "method_definition" => match prop.child_by_field_name("name") {
+                            Some(k) => (text_of(text, k), prop),
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    self.proto_owner.insert(func.id(), class.to_string());
+                    self.proto_methods
+                        .entry(class.to_string())
+                        .or_default()
+                        .push((name.to_string(), func));
+                }
+            }
+        }
+    }
+
     fn collect_esm_export(&mut self, node: Node<'t>) {
         if node.child_by_field_name("source").is_some() {
             return; // re-export from another module
+        }
+        // TypeScript's `export = e` is `module.exports = e`
+        if node.child(1).is_some_and(|c| c.kind() == "=") {
+            self.module_exports = node.named_child(0);
+            return;
         }
         let is_default = {
             let mut c = node.walk();
@@ -358,6 +550,32 @@ impl<'t> FileFacts<'t> {
         }
     }
 
+    /// The class declarations of the module body named `name`.
+    pub fn classes_named(&self, name: &str) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut c = self.root.walk();
+        for n in self.root.named_children(&mut c) {
+            // `export class C` and `@Dec() export class C`
+            let decl = if n.kind() == "export_statement" {
+                n.child_by_field_name("declaration")
+            } else {
+                Some(n)
+            };
+            if let Some(d) = decl.filter(|d| is_class(d.kind())) {
+                if d.child_by_field_name("name")
+                    .is_some_and(|x| text_of(self.text, x) == name)
+                {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn is_es5_class(&self, node: Node<'_>) -> bool {
+        self.es5_classes.values().any(|c| c.id() == node.id())
+    }
+
     pub fn function_of(&self, node: Node<'_>) -> Option<FnIx> {
         self.fn_by_id.get(&node.id()).copied()
     }
@@ -392,11 +610,7 @@ impl<'t> FileFacts<'t> {
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.lines.line_of(offset) + 1
     }
 
     /// A function's display name: its name, else `anonymous@LINE`.
@@ -470,6 +684,12 @@ pub enum Value<'t> {
     },
     /// The `require` function.
     Require,
+    /// A catalog decorator (`Get` of `@nestjs/common`), or what its factory
+    /// returns (`Get(':id')`): the same decorator.
+    Decorator {
+        ty: String,
+        name: String,
+    },
 }
 
 impl Value<'_> {
@@ -482,6 +702,8 @@ impl Value<'_> {
 pub struct Program<'t> {
     pub files: Vec<FileFacts<'t>>,
     pub catalog: &'t Catalog,
+    /// Called regularly: the caller may unwind from it to cancel the analysis.
+    pub checkpoint: &'t dyn Fn(),
 }
 
 impl<'t> Program<'t> {
@@ -521,13 +743,35 @@ impl<'t> Program<'t> {
             ".mjs",
             ".cjs",
             ".jsx",
+            ".ts",
+            ".tsx",
+            ".mts",
+            ".cts",
             "/index.js",
             "/index.mjs",
             "/index.cjs",
+            "/index.ts",
+            "/index.tsx",
         ];
-        candidates.iter().find_map(|ext| {
+        let found = candidates.iter().find_map(|ext| {
             let want = format!("{joined}{ext}");
             self.files.iter().position(|f| normalize(f.path) == want)
+        });
+        // TypeScript imports name the emitted file: `./h.js` is `./h.ts`
+        let emitted = [
+            (".js", &[".ts", ".tsx"][..]),
+            (".jsx", &[".tsx"][..]),
+            (".mjs", &[".mts"][..]),
+            (".cjs", &[".cts"][..]),
+        ];
+        found.or_else(|| {
+            emitted.iter().find_map(|(js, tss)| {
+                let stem = joined.strip_suffix(js)?;
+                tss.iter().find_map(|ts| {
+                    let want = format!("{stem}{ts}");
+                    self.files.iter().position(|f| normalize(f.path) == want)
+                })
+            })
         })
     }
 
@@ -541,8 +785,12 @@ impl<'t> Program<'t> {
         match node.kind() {
             "identifier" => self.eval_identifier(file, node, depth),
             k if is_function(k) => Value::Func { file, node },
-            "class" | "class_declaration" => Value::Class { file, node },
-            "this" => this_value(file, node),
+            k if is_class(k) => Value::Class { file, node },
+            "this" => match facts.class_of_this(node) {
+                Some((class, false)) => Value::Instance { file, node: class },
+                Some((class, true)) => Value::Class { file, node: class },
+                None => Value::Unknown,
+            },
             "object" => Value::Object { file, node },
             "array" => Value::Array { file, node },
             "await_expression" => match node.named_child(0) {
@@ -613,6 +861,9 @@ impl<'t> Program<'t> {
                 };
                 match self.eval(file, ctor, depth - 1) {
                     Value::Class { file, node } => Value::Instance { file, node },
+                    Value::Func { file, node } if self.files[file].is_es5_class(node) => {
+                        Value::Instance { file, node }
+                    }
                     Value::Type(t) => self
                         .catalog
                         .construct(&t)
@@ -658,6 +909,7 @@ impl<'t> Program<'t> {
                 .method(&ty, &name)
                 .and_then(|f| f.returns.clone())
                 .map_or(Value::Unknown, Value::Type),
+            d @ Value::Decorator { .. } => d,
             Value::Func {
                 file: ff,
                 node: fnode,
@@ -689,6 +941,11 @@ impl<'t> Program<'t> {
                     Value::Type(p.to_string())
                 } else if self.catalog.method(t, name).is_some() {
                     Value::Method {
+                        ty: t.clone(),
+                        name: name.to_string(),
+                    }
+                } else if self.catalog.decorator(t, name).is_some() {
+                    Value::Decorator {
                         ty: t.clone(),
                         name: name.to_string(),
                     }
@@ -744,6 +1001,66 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// A member of an ES5 class: a prototype method, a field, or the parent's
+    /// (`util.inherits`).
+    fn es5_member(
+        &self,
+        file: FileIx,
+        ctor: Node<'t>,
+        name: &str,
+        statics: bool,
+        depth: u32,
+    ) -> Value<'t> {
+        let facts = &self.files[file];
+        let Some(class) = facts
+            .es5_classes
+            .iter()
+            .find(|(_, n)| n.id() == ctor.id())
+            .map(|(k, _)| k.clone())
+        else {
+            return Value::Unknown;
+        };
+        if statics {
+            return Value::Unknown;
+        }
+        if name == "constructor" {
+            return Value::Func { file, node: ctor };
+        }
+        if let Some((_, method)) = facts
+            .proto_methods
+            .get(&class)
+            .and_then(|ms| ms.iter().find(|(n, _)| n == name))
+        {
+            return Value::Func {
+                file,
+                node: *method,
+            };
+        }
+        if let Some(value) = self.field_value(file, ctor, name) {
+            return self.eval(file, value, depth - 1);
+        }
+        match facts
+            .inherits
+            .get(&class)
+            .map(|p| self.eval(file, *p, depth - 1))
+        {
+            Some(Value::Func { file, node }) if self.files[file].is_es5_class(node) => {
+                self.es5_member(file, node, name, false, depth - 1)
+            }
+            Some(Value::Class { file, node }) => {
+                self.class_member(file, node, name, false, depth - 1)
+            }
+            Some(t @ Value::Type(_)) => {
+                let Value::Type(ty) = &t else { unreachable!() };
+                match self.catalog.construct(ty).and_then(|f| f.returns.clone()) {
+                    Some(instance) => self.member(&Value::Type(instance), name, depth - 1),
+                    None => self.member(&t, name, depth - 1),
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
     /// What an instance field is initialised with: `name = e` in the class
     /// body, else the first `this.name = e` in the class.
     fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -751,9 +1068,12 @@ impl<'t> Program<'t> {
         let text = facts.text;
         if let Some(body) = class.child_by_field_name("body") {
             let mut c = body.walk();
+            // TypeScript's `public_field_definition` names the field `name`
             let def = body.named_children(&mut c).find(|m| {
-                m.kind() == "field_definition"
+                matches!(m.kind(), "field_definition" | "public_field_definition")
+                    && !has_token(*m, "static")
                     && m.child_by_field_name("property")
+                        .or_else(|| m.child_by_field_name("name"))
                         .is_some_and(|p| text_of(text, p) == name)
             });
             if let Some(value) = def.and_then(|d| d.child_by_field_name("value")) {
@@ -773,7 +1093,9 @@ impl<'t> Program<'t> {
                 && parent
                     .child_by_field_name("left")
                     .is_some_and(|l| l.id() == m.id())
-                && enclosing_class(*m).is_some_and(|(c, _)| c.id() == class.id()))
+                && facts
+                    .class_of_this(*m)
+                    .is_some_and(|(c, _)| c.id() == class.id()))
             .then(|| parent.child_by_field_name("right"))
             .flatten()
         })
@@ -791,7 +1113,11 @@ impl<'t> Program<'t> {
         if depth == 0 {
             return Value::Unknown;
         }
-        let text = self.files[file].text;
+        let facts = &self.files[file];
+        let text = facts.text;
+        if is_function(class.kind()) {
+            return self.es5_member(file, class, name, statics, depth);
+        }
         if let Some(body) = class.child_by_field_name("body") {
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
@@ -812,16 +1138,28 @@ impl<'t> Program<'t> {
             }
         }
         if !statics {
+            if let Some(p) = parameter_property(text, class, name) {
+                return self.parameter_property_value(file, p, depth);
+            }
             if let Some(value) = self.field_value(file, class, name) {
                 return self.eval(file, value, depth - 1);
             }
         }
-        // class_heritage: `extends X`
+        // class_heritage: `extends X` (TypeScript: an `extends_clause` holding X)
         let mut c = class.walk();
         let heritage = class
             .named_children(&mut c)
             .find(|n| n.kind() == "class_heritage");
-        let Some(parent) = heritage.and_then(|h| h.named_child(0)) else {
+        let parent = heritage.and_then(|h| h.named_child(0)).and_then(|p| {
+            if p.kind() == "extends_clause" {
+                p.child_by_field_name("value")
+            } else if p.kind() == "implements_clause" {
+                None
+            } else {
+                Some(p)
+            }
+        });
+        let Some(parent) = parent else {
             return Value::Unknown;
         };
         match self.eval(file, parent, depth - 1) {
@@ -833,6 +1171,36 @@ impl<'t> Program<'t> {
                     None => self.member(&t, name, depth - 1),
                 }
             }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// What a TypeScript parameter property holds: its default value, else an
+    /// instance of the class its type annotation names (as a dependency
+    /// injector would construct): the class that name resolves to from the
+    /// parameter, else the run's only class of that name.
+    fn parameter_property_value(&self, file: FileIx, param: Node<'t>, depth: u32) -> Value<'t> {
+        if let Some(v) = param.child_by_field_name("value") {
+            return self.eval(file, v, depth - 1);
+        }
+        let facts = &self.files[file];
+        let Some(type_name) = annotated_class_name(facts.text, param) else {
+            return Value::Unknown;
+        };
+        let scope = facts.scopes.scope_at(param.start_byte());
+        if let Some(b) = facts.scopes.lookup(type_name, scope) {
+            if let Value::Class { file, node } = self.eval_binding(file, b, depth - 1) {
+                return Value::Instance { file, node };
+            }
+        }
+        let mut found = self.files.iter().enumerate().flat_map(|(f, facts)| {
+            facts
+                .classes_named(type_name)
+                .into_iter()
+                .map(move |node| (f, node))
+        });
+        match (found.next(), found.next()) {
+            (Some((file, node)), None) => Value::Instance { file, node },
             _ => Value::Unknown,
         }
     }
@@ -877,9 +1245,7 @@ impl<'t> Program<'t> {
             },
             BindingKind::Class => match facts.node_at(&binding.declarator) {
                 Some(n) => {
-                    let n = climb_to(n, &binding.declarator, |k| {
-                        k == "class_declaration" || k == "class"
-                    });
+                    let n = climb_to(n, &binding.declarator, is_class);
                     Value::Class { file, node: n }
                 }
                 None => Value::Unknown,
@@ -922,7 +1288,10 @@ impl<'t> Program<'t> {
                 let v = self.eval(file, init, depth - 1);
                 self.follow_path(v, &binding.path, depth - 1)
             }
-            BindingKind::Param { index } => self.param_type(file, b, index, depth - 1),
+            BindingKind::Param { index } => match self.param_type(file, b, index, depth - 1) {
+                Value::Unknown => self.param_from_call_site(file, b, index, depth - 1),
+                known => known,
+            },
             _ => Value::Unknown,
         }
     }
@@ -963,6 +1332,57 @@ impl<'t> Program<'t> {
         }
     }
 
+    /// A parameter of a function called from exactly one place (in its file)
+    /// holds what that call passes: `addListeners(server, { upgrade: … })`.
+    fn param_from_call_site(
+        &self,
+        file: FileIx,
+        b: scope::BindingId,
+        index: usize,
+        depth: u32,
+    ) -> Value<'t> {
+        let facts = &self.files[file];
+        let binding = facts.scopes.binding(b);
+        if depth == 0 {
+            return Value::Unknown;
+        }
+        let Some(fx) = facts.function_at(binding.decl.start) else {
+            return Value::Unknown;
+        };
+        let func = &facts.functions[fx];
+        let Some(name) = &func.name else {
+            return Value::Unknown;
+        };
+        let mut sites = facts.calls.iter().filter(|(c, _)| {
+            c.kind() == "call_expression"
+                && callee(*c).is_some_and(|f| {
+                    f.kind() == "identifier"
+                        && text_of(facts.text, f) == name
+                        && facts
+                            .reference_at(f.start_byte())
+                            .and_then(|r| r.binding)
+                            .is_some_and(|fb| {
+                                facts.scopes.binding(fb).declarator == func.node.byte_range()
+                            })
+                })
+        });
+        let (Some((site, _)), None) = (sites.next(), sites.next()) else {
+            return Value::Unknown;
+        };
+        let Some(arg) = arguments(*site).get(index).copied() else {
+            return Value::Unknown;
+        };
+        let value = self.eval(file, arg, depth - 1);
+        let mut v = value;
+        for step in &binding.path {
+            v = match step {
+                PathStep::Property(p) => self.member(&v, p, depth - 1),
+                _ => Value::Unknown,
+            };
+        }
+        v
+    }
+
     /// The right-hand side of the first plain assignment to a binding declared
     /// without initialiser (`let app; … app = express();`).
     fn first_assignment(&self, file: FileIx, b: scope::BindingId) -> Option<Node<'t>> {
@@ -991,16 +1411,6 @@ impl<'t> Program<'t> {
     }
 }
 
-/// What `this` holds: the instance of the enclosing class (arrows see
-/// through), the class itself in a static method; unknown in plain functions.
-pub fn this_value<'t>(file: FileIx, node: Node<'t>) -> Value<'t> {
-    match enclosing_class(node) {
-        Some((class, false)) => Value::Instance { file, node: class },
-        Some((class, true)) => Value::Class { file, node: class },
-        None => Value::Unknown,
-    }
-}
-
 /// The class whose `this` a node sees, and whether it is in a static member.
 pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
     let mut n = node;
@@ -1012,21 +1422,104 @@ pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
             | "function_declaration"
             | "generator_function"
             | "generator_function_declaration" => return None,
-            "method_definition" | "field_definition" | "class_static_block" => {
+            "method_definition"
+            | "field_definition"
+            | "public_field_definition"
+            | "class_static_block" => {
                 let is_static = p.kind() == "class_static_block" || {
                     let mut c = p.walk();
                     let found = p.children(&mut c).any(|k| k.kind() == "static");
                     found
                 };
                 let class = p.parent()?.parent()?;
-                return matches!(class.kind(), "class" | "class_declaration")
-                    .then_some((class, is_static));
+                return is_class(class.kind()).then_some((class, is_static));
             }
             _ => {}
         }
         n = p;
     }
     None
+}
+
+/// The decorators applied to a class method: its own `decorator` children
+/// (JavaScript), or the decorators just before it in the class body
+/// (TypeScript puts them there).
+pub fn method_decorators(method: Node<'_>) -> Vec<Node<'_>> {
+    let mut out: Vec<Node<'_>> = {
+        let mut c = method.walk();
+        let own = method
+            .children(&mut c)
+            .filter(|k| k.kind() == "decorator")
+            .collect();
+        own
+    };
+    let mut prev = method.prev_named_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "decorator" => out.push(p),
+            "comment" => {}
+            _ => break,
+        }
+        prev = p.prev_named_sibling();
+    }
+    out
+}
+
+/// Has `node` an anonymous child token of this kind (`static`, `readonly`)?
+fn has_token(node: Node<'_>, kind: &str) -> bool {
+    let mut c = node.walk();
+    let found = node
+        .children(&mut c)
+        .any(|k| !k.is_named() && k.kind() == kind);
+    found
+}
+
+/// The constructor parameter of `class` that is a TypeScript parameter
+/// property named `name` (`constructor(private readonly name: T)`): it
+/// declares a parameter and a field `this.name` assigned from it.
+pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let ctor = body.named_children(&mut c).find(|m| {
+        m.kind() == "method_definition"
+            && m.child_by_field_name("name")
+                .is_some_and(|n| text_of(text, n) == "constructor")
+    })?;
+    let params = ctor.child_by_field_name("parameters")?;
+    let mut c = params.walk();
+    let found = params.named_children(&mut c).find(|p| {
+        if !matches!(p.kind(), "required_parameter" | "optional_parameter") {
+            return false;
+        }
+        let mut c2 = p.walk();
+        let is_property = p.children(&mut c2).any(|k| {
+            matches!(
+                k.kind(),
+                "accessibility_modifier" | "override_modifier" | "readonly"
+            )
+        });
+        is_property
+            && p.child_by_field_name("pattern")
+                .is_some_and(|n| n.kind() == "identifier" && text_of(text, n) == name)
+    });
+    found
+}
+
+/// The class name a parameter's type annotation gives: `s: Service`,
+/// `s: Service<T>`, `s: ns.Service` (its last name).
+fn annotated_class_name<'a>(text: &'a str, param: Node<'_>) -> Option<&'a str> {
+    let ty = param.child_by_field_name("type")?.named_child(0)?;
+    let name = match ty.kind() {
+        "type_identifier" => ty,
+        "generic_type" => ty.child_by_field_name("name")?,
+        _ => ty,
+    };
+    let name = match name.kind() {
+        "type_identifier" => name,
+        "nested_type_identifier" => name.child_by_field_name("name")?,
+        _ => return None,
+    };
+    Some(text_of(text, name))
 }
 
 /// Climbs from `node` to the outermost ancestor with exactly `range`, or the

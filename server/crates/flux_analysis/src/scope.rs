@@ -25,6 +25,15 @@
 //!   `x = e`;
 //! - JSX: `<App>` and `</App>` are both reads of `App`; `<div>` is not;
 //! - `Object.assign` & co. are recognised by the name `Object` even if shadowed.
+//!
+//! TypeScript (and TSX) trees are walked by the same code: types are never
+//! walked, so a name in a type annotation, type argument, `implements`,
+//! interface, type alias, overload signature or `declare` statement is no
+//! reference; `import type`/`export type` make no binding; `as`, `satisfies`
+//! and `!` are transparent; an `enum` or `namespace` declares its name, and a
+//! namespace body is a Function scope (it compiles to a function). A
+//! parameter property (`constructor(private store: Store)`) is a parameter
+//! here; `program.rs` adds its field.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -89,6 +98,10 @@ pub enum BindingKind {
     Import,
     /// Assigned without a declaration (sloppy mode): lives in the module scope.
     ImplicitGlobal,
+    /// A TypeScript `enum`'s name (an object at run time).
+    Enum,
+    /// A TypeScript `namespace`/`module` name (an object at run time).
+    Namespace,
 }
 
 /// One step of a destructuring pattern from the initialiser to the binding.

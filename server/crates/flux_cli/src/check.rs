@@ -10,20 +10,23 @@ use flux_analysis::{FileAnalysis, SourceFile};
 use rayon::prelude::*;
 
 use crate::configs::{Configs, Loaded};
+use crate::policy::Policy;
+use crate::progress::Progress;
 use crate::report::{Report, Sources};
 use crate::walk::{self, Input};
-use crate::{human, json, Format, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::{github, human, json, sarif, split, Format, EXIT_ERROR, EXIT_OK};
 
 pub struct Options {
     pub format: Format,
     pub config: Option<PathBuf>,
     pub color: bool,
+    pub policy: Policy,
 }
 
 /// A file read for analysis.
-struct Read {
-    path: String,
-    text: String,
+pub struct Read {
+    pub path: String,
+    pub text: String,
 }
 
 /// Reads a file that must be UTF-8 text; the error names what is wrong.
@@ -47,7 +50,11 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// Runs the analysis of every group; returns the report and I/O errors.
-fn analyse(inputs: Vec<Input>, configs: &mut Configs) -> (Report, Vec<String>) {
+fn analyse(
+    inputs: Vec<Input>,
+    configs: &mut Configs,
+    progress: &Progress,
+) -> (Report, Vec<String>) {
     let mut groups: BTreeMap<usize, Vec<Input>> = BTreeMap::new();
     for input in inputs {
         let abs = walk::absolute(&input.path);
@@ -59,11 +66,12 @@ fn analyse(inputs: Vec<Input>, configs: &mut Configs) -> (Report, Vec<String>) {
         }
         groups.entry(i).or_default().push(input);
     }
+    progress.set_total(groups.values().map(Vec::len).sum());
     let loaded = &configs.loaded;
     // Groups are independent: analyse them in parallel, then put them back in order.
     let results: Vec<(Vec<Read>, Vec<FileAnalysis>, Vec<String>)> = groups
         .into_par_iter()
-        .map(|(i, inputs)| analyse_group(&loaded[i], inputs))
+        .map(|(i, inputs)| analyse_group(&loaded[i], inputs, progress))
         .collect();
     let mut sources = Sources::default();
     let mut analyses = Vec::new();
@@ -106,40 +114,77 @@ fn analyse(inputs: Vec<Input>, configs: &mut Configs) -> (Report, Vec<String>) {
 fn analyse_group(
     config: &Loaded,
     inputs: Vec<Input>,
+    progress: &Progress,
 ) -> (Vec<Read>, Vec<FileAnalysis>, Vec<String>) {
-    let outcomes: Vec<Result<Read, String>> = inputs
+    let outcomes: Vec<(Result<Read, String>, PathBuf)> = inputs
         .par_iter()
         .map(|input| {
             let path = walk::display(&input.path);
-            match read_text(&input.path) {
+            let read = match read_text(&input.path) {
                 Ok(text) => Ok(Read { path, text }),
                 Err(e) => Err(format!("{path}: {e}")),
-            }
+            };
+            (read, walk::absolute(&input.path))
         })
         .collect();
     let mut reads = Vec::new();
+    let mut absolute = Vec::new();
     let mut errors = Vec::new();
-    for o in outcomes {
+    for (o, abs) in outcomes {
         match o {
-            Ok(r) => reads.push(r),
-            Err(e) => errors.push(e),
+            Ok(r) => {
+                reads.push(r);
+                absolute.push(abs);
+            }
+            Err(e) => {
+                errors.push(e);
+                progress.inc(1);
+            }
         }
     }
-    // One call for the whole group: cross-file `require`s resolve within it.
-    let files: Vec<SourceFile<'_>> = reads
-        .iter()
-        .map(|r| SourceFile {
-            path: &r.path,
-            text: &r.text,
+    let analysis_config = config.config.for_analysis();
+    // Files that cannot reach each other through relative imports do not
+    // influence each other's analysis, so each such component is analysed
+    // on its own, in parallel: a big group uses every core too.
+    let components = split::components(&reads);
+    let mut results: Vec<(usize, FileAnalysis)> = components
+        .par_iter()
+        .flat_map_iter(|component| {
+            let files: Vec<SourceFile<'_>> = component
+                .iter()
+                .map(|&i| SourceFile {
+                    path: &reads[i].path,
+                    text: &reads[i].text,
+                })
+                .collect();
+            let analyses = flux_analysis::analyze(&files, &config.catalog, &analysis_config);
+            progress.inc(component.len());
+            component.clone().into_iter().zip(analyses)
         })
         .collect();
-    let analyses = flux_analysis::analyze(&files, &config.catalog, &config.config);
+    results.sort_by_key(|(i, _)| *i);
+    let mut analyses: Vec<FileAnalysis> = results.into_iter().map(|(_, a)| a).collect();
+    if !config.config.overrides.is_empty() {
+        for (a, abs) in analyses.iter_mut().zip(&absolute) {
+            let matching = config.overrides_for(abs);
+            a.findings
+                .retain_mut(|f| match config.config.severity_with(f.code, &matching) {
+                    Some(s) => {
+                        f.severity = s;
+                        true
+                    }
+                    None => false,
+                });
+        }
+    }
     (reads, analyses, errors)
 }
 
-pub fn check(paths: &[PathBuf], options: &Options, out: &mut dyn Write) -> i32 {
+/// Walks `paths`, loads the configurations and analyses every file. Errors
+/// that stop the run (a broken flux.json) are printed; the exit code is returned.
+pub fn load(paths: &[PathBuf], config: Option<&Path>) -> Result<(Report, Vec<String>), i32> {
     let started = Instant::now();
-    let mut configs = Configs::new(options.config.as_deref());
+    let mut configs = Configs::new(config);
     let (inputs, mut io_errors) = walk::collect(paths);
     // Resolve every file's config first: a broken flux.json stops the run
     // before anything is reported against the wrong configuration.
@@ -153,9 +198,11 @@ pub fn check(paths: &[PathBuf], options: &Options, out: &mut dyn Write) -> i32 {
         for e in &io_errors {
             eprintln!("error: {e}");
         }
-        return EXIT_ERROR;
+        return Err(EXIT_ERROR);
     }
-    let (report, read_errors) = analyse(inputs, &mut configs);
+    let progress = Progress::new(started);
+    let (report, read_errors) = analyse(inputs, &mut configs, &progress);
+    progress.finish();
     io_errors.extend(read_errors);
     for e in &io_errors {
         eprintln!("error: {e}");
@@ -169,9 +216,21 @@ pub fn check(paths: &[PathBuf], options: &Options, out: &mut dyn Write) -> i32 {
             );
         }
     }
+    Ok((report, io_errors))
+}
+
+pub fn check(paths: &[PathBuf], options: &Options, out: &mut dyn Write) -> i32 {
+    let started = Instant::now();
+    let (mut report, io_errors) = match load(paths, options.config.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    options.policy.apply(&mut report);
     let rendered = match options.format {
         Format::Human => human::render(&report, options.color),
         Format::Json => json::render(&report),
+        Format::Sarif => sarif::render(&report, sarif::cwd_uri().as_deref()),
+        Format::Github => github::render(&report),
     };
     if let Err(e) = out.write_all(rendered.as_bytes()) {
         eprintln!("error: writing the report: {e}");
@@ -180,10 +239,8 @@ pub fn check(paths: &[PathBuf], options: &Options, out: &mut dyn Write) -> i32 {
     eprintln!("{}", human::summary(&report, started.elapsed().as_millis()));
     if !io_errors.is_empty() {
         EXIT_ERROR
-    } else if report.has_warnings() {
-        EXIT_FINDINGS
     } else {
-        EXIT_OK
+        options.policy.exit_code(&report)
     }
 }
 

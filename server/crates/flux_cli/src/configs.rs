@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use flux_analysis::config::FILE_NAME;
 use flux_analysis::{Catalog, Config};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::walk;
@@ -18,6 +19,8 @@ pub struct Loaded {
     /// them as gitignore-style, so `ignore`'s own gitignore matcher (globset
     /// underneath) applies them with exactly those semantics.
     ignore: Gitignore,
+    /// `overrides[i].files` and `overrides[i].ignore`, rooted at the config's folder.
+    overrides: Vec<(GlobSet, Gitignore)>,
 }
 
 impl Loaded {
@@ -27,7 +30,21 @@ impl Loaded {
             catalog: config.catalog(),
             config,
             ignore: Gitignore::empty(),
+            overrides: Vec::new(),
         }
+    }
+
+    /// Indices of the overrides whose `files` match `file` (absolute), in order.
+    pub fn overrides_for(&self, file: &Path) -> Vec<usize> {
+        let Ok(rel) = file.strip_prefix(self.ignore.path()) else {
+            return Vec::new();
+        };
+        self.overrides
+            .iter()
+            .enumerate()
+            .filter(|(_, (files, _))| files.is_match(rel))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Whether the config's `ignore` globs exclude `file` (absolute).
@@ -38,6 +55,12 @@ impl Loaded {
                 .ignore
                 .matched_path_or_any_parents(file, false)
                 .is_ignore()
+            || self.overrides_for(file).into_iter().any(|i| {
+                self.overrides[i]
+                    .1
+                    .matched_path_or_any_parents(file, false)
+                    .is_ignore()
+            })
     }
 }
 
@@ -114,10 +137,38 @@ impl Configs {
                     }
                 }
                 let ignore = builder.build().map_err(|e| format!("{shown}: {e}"))?;
+                let mut overrides = Vec::new();
+                for o in &config.overrides {
+                    let mut files = GlobSetBuilder::new();
+                    for glob in &o.files {
+                        // As ESLint's `files`: `*` stays within a folder, `**` crosses them.
+                        let g = GlobBuilder::new(glob.trim_start_matches("./"))
+                            .literal_separator(true)
+                            .build()
+                            .map_err(|e| {
+                                let (line, column) = locate(&text, &format!("\"{glob}\""));
+                                format!("{shown}:{line}:{column}: invalid files glob: {e}")
+                            })?;
+                        files.add(g);
+                    }
+                    let files = files.build().map_err(|e| format!("{shown}: {e}"))?;
+                    let mut builder = GitignoreBuilder::new(root);
+                    for glob in &o.ignore {
+                        if let Err(e) = builder.add_line(None, glob) {
+                            let (line, column) = locate(&text, &format!("\"{glob}\""));
+                            return Err(format!(
+                                "{shown}:{line}:{column}: invalid ignore glob: {e}"
+                            ));
+                        }
+                    }
+                    let ignore = builder.build().map_err(|e| format!("{shown}: {e}"))?;
+                    overrides.push((files, ignore));
+                }
                 Ok(Loaded {
                     catalog: config.catalog(),
                     config,
                     ignore,
+                    overrides,
                 })
             });
         match result {

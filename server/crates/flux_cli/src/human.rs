@@ -131,7 +131,8 @@ fn frame(out: &mut String, source: &Source, f: &Finding, pad: &str, sev: Severit
     let _ = writeln!(out, "{pad} {bar} {indent}{}", paint.severity(sev, &carets));
 }
 
-/// `N files checked, W warnings, I infos, H hints in T ms` (errors first when any).
+/// `N files checked, W warnings, I infos, H hints in T ms` (errors first when
+/// any; `S suppressed` after the hints when `flux-ignore` comments hid findings).
 pub fn summary(report: &Report, millis: u128) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -147,6 +148,10 @@ pub fn summary(report: &Report, millis: u128) -> String {
     ));
     parts.push(plural(report.count(Severity::Information), "info", "infos"));
     parts.push(plural(report.count(Severity::Hint), "hint", "hints"));
+    let suppressed = report.suppressed();
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
     format!("{} in {millis} ms", parts.join(", "))
 }
 

@@ -79,7 +79,16 @@ impl Report {
             .count()
     }
 
-    /// Exit code 1 is for findings at warning level or above.
+    /// Findings hidden by `flux-ignore` comments.
+    pub fn suppressed(&self) -> usize {
+        self.analyses
+            .iter()
+            .flat_map(|a| &a.suppressions)
+            .map(|s| s.used)
+            .sum()
+    }
+
+    /// Findings at warning level or above.
     pub fn has_warnings(&self) -> bool {
         self.findings()
             .any(|(_, f)| f.severity >= Severity::Warning)

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
-/// The extensions checked when walking a directory.
-pub const EXTENSIONS: [&str; 4] = ["js", "mjs", "cjs", "jsx"];
+/// The extensions checked when walking a directory (TypeScript declaration
+/// files, `.d.ts`, are skipped: they hold no code that runs).
+pub const EXTENSIONS: [&str; 8] = ["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
 
 /// A file to check.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,6 +77,7 @@ fn has_js_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        && !flux_syntax::Dialect::is_declaration_file(&path.to_string_lossy())
 }
 
 /// `ignore`'s errors, with the path first as the other messages have it.

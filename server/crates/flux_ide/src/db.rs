@@ -257,11 +257,15 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .iter()
         .filter_map(|p| by_path.get(p).copied())
         .collect();
-    let sources: Vec<flux_analysis::SourceFile<'_>> = files
+    // The trees the host keeps (reparsed incrementally by the server).
+    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&Tree>)> = files
         .iter()
-        .map(|f| flux_analysis::SourceFile {
-            path: f.path(db),
-            text: f.text(db),
+        .map(|f| {
+            let source = flux_analysis::SourceFile {
+                path: f.path(db),
+                text: f.text(db),
+            };
+            (source, Some(&*f.tree(db).0))
         })
         .collect();
     let configs = db.workspace().configs(db);
@@ -270,7 +274,10 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .find(|c| c.dir == *run.config_dir(db))
         .or(configs.last())
         .expect("the default entry is always there");
-    flux_analysis::analyze(&sources, &entry.catalog, &entry.config)
+    // A newer change unwinds this run at the core's next checkpoint
+    // (salsa::Cancelled), instead of making the writer wait for its end.
+    let checkpoint = || db.unwind_if_revision_cancelled();
+    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &checkpoint)
 }
 
 /// The analysis of one file, from its run ([`run_paths`]).

@@ -28,8 +28,7 @@ impl AnalysisHost {
     /// Sets a file's text and tree (parsed here from scratch when `tree` is
     /// `None`). Returns the file.
     pub fn set_file(&mut self, path: &str, text: Arc<str>, tree: Option<Tree>) -> SourceFile {
-        let tree =
-            tree.unwrap_or_else(|| flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript));
+        let tree = tree.unwrap_or_else(|| flux_syntax::parse(&text, dialect_of(path)));
         let parsed = Parsed(Arc::new(tree));
         if let Some(file) = self.file(path) {
             file.set_text(&mut self.db).to(text);
@@ -54,8 +53,7 @@ impl AnalysisHost {
             if by_path.contains_key(&path) {
                 continue;
             }
-            let tree =
-                tree.unwrap_or_else(|| flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript));
+            let tree = tree.unwrap_or_else(|| flux_syntax::parse(&text, dialect_of(&path)));
             let file = SourceFile::new(&self.db, path.clone(), text, Parsed(Arc::new(tree)));
             by_path.insert(path, file);
         }
@@ -185,4 +183,9 @@ impl Analysis {
     pub fn file(db: &dyn Db, path: &str) -> Option<SourceFile> {
         db.files().by_path(db).get(path).copied()
     }
+}
+
+/// The grammar a file is parsed with, from its name (JavaScript if unknown).
+fn dialect_of(path: &str) -> flux_syntax::Dialect {
+    flux_syntax::Dialect::from_path(path).unwrap_or(flux_syntax::Dialect::JavaScript)
 }

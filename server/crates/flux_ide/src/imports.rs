@@ -9,6 +9,9 @@ use tree_sitter::{Node, Tree};
 /// Extensions tried for a specifier without one, in Node's order.
 pub const EXTENSIONS: [&str; 4] = ["js", "mjs", "cjs", "jsx"];
 
+/// TypeScript's extensions, tried after Node's (a `.ts` file imports `./x`).
+pub const TS_EXTENSIONS: [&str; 4] = ["ts", "tsx", "mts", "cts"];
+
 /// Specifiers starting with `./` or `../` given to `require`, `import`,
 /// `export … from` and `import()`, in source order, without duplicates.
 pub fn local_specifiers(tree: &Tree, text: &str) -> Vec<String> {
@@ -35,7 +38,8 @@ pub fn local_specifiers(tree: &Tree, text: &str) -> Vec<String> {
 
 fn specifier(node: Node<'_>, text: &str) -> Option<String> {
     match node.kind() {
-        "import_statement" | "export_statement" => {
+        // `import_require_clause`: TypeScript's `import x = require('./x')`
+        "import_statement" | "export_statement" | "import_require_clause" => {
             string_value(node.child_by_field_name("source")?, text)
         }
         "call_expression" => {
@@ -68,10 +72,8 @@ pub fn candidates(importer: &str, spec: &str) -> Vec<String> {
     let dir = Path::new(importer).parent().unwrap_or(Path::new(""));
     let base = normalize(&dir.join(spec));
     let base_str = base.to_string_lossy().into_owned();
-    let has_js_ext = base
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e));
+    let ext = base.extension().and_then(|e| e.to_str());
+    let has_js_ext = ext.is_some_and(|e| EXTENSIONS.contains(&e) || TS_EXTENSIONS.contains(&e));
     let mut out = vec![base_str.clone()];
     if !has_js_ext {
         out.extend(EXTENSIONS.iter().map(|ext| format!("{base_str}.{ext}")));
@@ -80,6 +82,22 @@ pub fn candidates(importer: &str, spec: &str) -> Vec<String> {
                 .to_string_lossy()
                 .into_owned()
         }));
+        out.extend(TS_EXTENSIONS.iter().map(|ext| format!("{base_str}.{ext}")));
+        out.extend(["index.ts", "index.tsx"].map(|i| base.join(i).to_string_lossy().into_owned()));
+    } else if let Some(ext) = ext {
+        // TypeScript imports name the emitted file: `./h.js` is `./h.ts`
+        let sources: &[&str] = match ext {
+            "js" => &["ts", "tsx"],
+            "jsx" => &["tsx"],
+            "mjs" => &["mts"],
+            "cjs" => &["cts"],
+            _ => &[],
+        };
+        out.extend(
+            sources
+                .iter()
+                .map(|s| base.with_extension(s).to_string_lossy().into_owned()),
+        );
     }
     out
 }
@@ -124,6 +142,22 @@ const again = require('./a');
     }
 
     #[test]
+    fn finds_typescript_imports() {
+        let text = r#"
+import type { T } from './types';
+import x = require('./x');
+import { y } from './y.js';
+export { z } from './z';
+"#;
+        let tree = flux_syntax::parse(text, flux_syntax::Dialect::TypeScript);
+        // a type-only import loads nothing at run time; one more file in the run is harmless
+        assert_eq!(
+            local_specifiers(&tree, text),
+            ["./types", "./x", "./y.js", "./z"]
+        );
+    }
+
+    #[test]
     fn candidates_follow_node_order() {
         assert_eq!(
             candidates("/p/src/app.js", "../lib/db"),
@@ -135,9 +169,20 @@ const again = require('./a');
                 "/p/lib/db.jsx",
                 "/p/lib/db/index.js",
                 "/p/lib/db/index.mjs",
-                "/p/lib/db/index.cjs"
+                "/p/lib/db/index.cjs",
+                "/p/lib/db.ts",
+                "/p/lib/db.tsx",
+                "/p/lib/db.mts",
+                "/p/lib/db.cts",
+                "/p/lib/db/index.ts",
+                "/p/lib/db/index.tsx"
             ]
         );
-        assert_eq!(candidates("/p/app.js", "./x.mjs"), ["/p/x.mjs"]);
+        assert_eq!(candidates("/p/app.js", "./x.mjs"), ["/p/x.mjs", "/p/x.mts"]);
+        assert_eq!(
+            candidates("/p/app.ts", "./x.js"),
+            ["/p/x.js", "/p/x.ts", "/p/x.tsx"]
+        );
+        assert_eq!(candidates("/p/app.ts", "./x.ts"), ["/p/x.ts"]);
     }
 }

@@ -81,8 +81,9 @@ fn editing_a_file_reanalyses_its_importers_only() {
 #[test]
 fn a_handler_module_is_analysed_with_the_file_registering_it() {
     let mut host = AnalysisHost::new();
-    let app = "const express = require('express');\nconst { handler } = require('./handler');\nconst app = express();\napp.get('/', handler);\napp.listen(3000);\n";
-    let handler = "let hits = 0;\nexports.handler = (req, res) => {\n  hits += 1;\n  res.send(String(hits));\n};\n";
+    // A socket listener: unlike a `(req, res)` function, only its registration says it is one.
+    let app = "const io = require('socket.io')(3000);\nconst { handler } = require('./handler');\nio.on('connection', handler);\n";
+    let handler = "let hits = 0;\nexports.handler = (socket) => {\n  hits += 1;\n  socket.emit('hits', hits);\n};\n";
     host.set_file("/p/handler.js", Arc::from(handler), None);
     let codes = |host: &AnalysisHost| {
         host.analysis()

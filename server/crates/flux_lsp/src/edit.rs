@@ -3,6 +3,7 @@
 //! verified in `stack.md` section c: they clamp instead of panicking
 //! (line past EOF, character past EOL, mid-surrogate, reversed ranges).
 
+use flux_syntax::Dialect;
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
@@ -115,18 +116,18 @@ pub fn apply_change(
     })
 }
 
-fn parser() -> Parser {
+fn parser(dialect: Dialect) -> Parser {
     let mut parser = Parser::new();
     parser
-        .set_language(&flux_syntax::Dialect::JavaScript.language())
+        .set_language(&dialect.language())
         .expect("grammar ABI matches the tree-sitter crate");
     parser
 }
 
 /// Parses from the rope's chunks (no String copy), reusing `old` when given.
-pub fn parse_rope(rope: &Rope, old: Option<&Tree>) -> Tree {
+pub fn parse_rope(rope: &Rope, old: Option<&Tree>, dialect: Dialect) -> Tree {
     let len = rope.len_bytes();
-    parser()
+    parser(dialect)
         .parse_with_options(
             &mut |byte, _| -> &[u8] {
                 if byte >= len {
@@ -147,16 +148,23 @@ pub struct Document {
     pub rope: Rope,
     pub tree: Tree,
     pub version: i32,
+    /// The grammar of the file (JavaScript, TypeScript, TSX), from its name.
+    pub dialect: Dialect,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
+        Document::in_dialect(text, version, Dialect::JavaScript)
+    }
+
+    pub fn in_dialect(text: &str, version: i32, dialect: Dialect) -> Document {
         let rope = Rope::from_str(text);
-        let tree = parse_rope(&rope, None);
+        let tree = parse_rope(&rope, None, dialect);
         Document {
             rope,
             tree,
             version,
+            dialect,
         }
     }
 
@@ -180,7 +188,7 @@ impl Document {
                 None => old = None,
             }
         }
-        self.tree = parse_rope(&self.rope, old.as_ref());
+        self.tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
         self.version = version;
     }
 }

@@ -12,8 +12,11 @@ pub const MAX_FILES: usize = 5000;
 /// Larger files are bundles or generated code.
 pub const MAX_BYTES: u64 = 1 << 20;
 
+/// A JavaScript or TypeScript file (not a `.d.ts`: it holds no code that runs).
 pub fn is_js(path: &Path) -> bool {
-    flux_syntax::Dialect::from_path(&path.to_string_lossy()).is_some()
+    let path = path.to_string_lossy();
+    flux_syntax::Dialect::from_path(&path).is_some()
+        && !flux_syntax::Dialect::is_declaration_file(&path)
 }
 
 /// `(path, text, tree)` for each JavaScript file under `roots`, honouring
@@ -39,7 +42,9 @@ pub fn scan(roots: &[PathBuf]) -> Vec<(String, Arc<str>, Option<Tree>)> {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };
-            let tree = flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript);
+            let dialect = flux_syntax::Dialect::from_path(&path.to_string_lossy())
+                .unwrap_or(flux_syntax::Dialect::JavaScript);
+            let tree = flux_syntax::parse(&text, dialect);
             out.push((
                 path.to_string_lossy().into_owned(),
                 Arc::from(text),
@@ -64,7 +69,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scans_js_files_but_not_node_modules_or_hidden_folders() {
+    fn scans_js_and_ts_files_but_not_node_modules_hidden_folders_or_declarations() {
         let tmp = std::env::temp_dir().join(format!("flux-lsp-scan-{}", std::process::id()));
         for dir in ["src", "node_modules/x", ".cache"] {
             std::fs::create_dir_all(tmp.join(dir)).unwrap();
@@ -73,18 +78,39 @@ mod tests {
             "src/a.js",
             "src/b.mjs",
             "src/c.ts",
+            "src/f.tsx",
+            "src/g.d.ts",
             "node_modules/x/i.js",
             ".cache/d.js",
             "e.cjs",
         ] {
-            std::fs::write(tmp.join(file), "let x = 1;\n").unwrap();
+            std::fs::write(tmp.join(file), "let x: number = 1;\n").unwrap();
         }
-        let mut found: Vec<String> = scan(std::slice::from_ref(&tmp))
+        let scanned = scan(std::slice::from_ref(&tmp));
+        // each file parsed with its own grammar
+        for (p, _, tree) in &scanned {
+            let typed = p.ends_with(".ts") || p.ends_with(".tsx");
+            assert_eq!(
+                tree.as_ref().unwrap().root_node().has_error(),
+                !typed,
+                "{p}"
+            );
+        }
+        let mut found: Vec<String> = scanned
             .into_iter()
             .map(|(p, _, _)| p.strip_prefix(&*tmp.to_string_lossy()).unwrap().to_string())
             .collect();
         found.sort();
-        assert_eq!(found, ["/e.cjs", "/src/a.js", "/src/b.mjs"]);
+        assert_eq!(
+            found,
+            [
+                "/e.cjs",
+                "/src/a.js",
+                "/src/b.mjs",
+                "/src/c.ts",
+                "/src/f.tsx"
+            ]
+        );
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }

@@ -613,7 +613,7 @@ impl LanguageServer for Backend {
             tokio::spawn(async move {
                 let watchers = json!({"watchers": [
                     {"globPattern": "**/flux.json"},
-                    {"globPattern": "**/*.{js,mjs,cjs,jsx}"},
+                    {"globPattern": "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"},
                 ]});
                 let registration = Registration {
                     id: "flux-watched-files".into(),
@@ -647,7 +647,9 @@ impl LanguageServer for Backend {
         let (published, uris) = {
             let mut st = self.lock();
             let path = from_lsp::path(&doc.uri);
-            let document = Document::new(&doc.text, doc.version);
+            let dialect =
+                flux_syntax::Dialect::from_path(&path).unwrap_or(flux_syntax::Dialect::JavaScript);
+            let document = Document::in_dialect(&doc.text, doc.version, dialect);
             st.host
                 .set_file(&path, Arc::from(doc.text), Some(document.tree.clone()));
             st.docs.insert(doc.uri.clone(), document);

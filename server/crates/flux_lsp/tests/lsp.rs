@@ -547,7 +547,10 @@ async fn file_watchers_are_registered_when_the_client_allows_it() {
         .iter()
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
-    assert_eq!(globs, ["**/flux.json", "**/*.{js,mjs,cjs,jsx}"]);
+    assert_eq!(
+        globs,
+        ["**/flux.json", "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"]
+    );
     assert_eq!(client.shutdown().await, 0);
 }
 

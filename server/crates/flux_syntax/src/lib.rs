@@ -21,6 +21,11 @@ pub type TextRange = Range<usize>;
 pub enum Dialect {
     /// `.js .mjs .cjs .jsx`
     JavaScript,
+    /// `.ts .mts .cts`. A `.d.ts` file is TypeScript too, but holds only
+    /// declarations: it parses, and has no runtime code to analyse.
+    TypeScript,
+    /// `.tsx`: TypeScript with JSX (where `<T>x` is no type assertion).
+    Tsx,
 }
 
 impl Dialect {
@@ -29,6 +34,8 @@ impl Dialect {
         let ext = path.rsplit_once('.').map(|(_, e)| e)?;
         match ext.to_ascii_lowercase().as_str() {
             "js" | "mjs" | "cjs" | "jsx" => Some(Dialect::JavaScript),
+            "ts" | "mts" | "cts" => Some(Dialect::TypeScript),
+            "tsx" => Some(Dialect::Tsx),
             _ => None,
         }
     }
@@ -36,7 +43,22 @@ impl Dialect {
     pub fn language(self) -> tree_sitter::Language {
         match self {
             Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         }
+    }
+
+    /// A TypeScript declaration file (`x.d.ts`, `x.d.mts`, `x.d.cts`): types
+    /// only, no code that runs.
+    pub fn is_declaration_file(path: &str) -> bool {
+        let name = path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(path)
+            .to_ascii_lowercase();
+        [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|e| name.ends_with(e))
     }
 }
 
@@ -73,4 +95,44 @@ pub fn syntax_errors(tree: &Tree) -> Vec<TextRange> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dialects_by_extension() {
+        assert_eq!(Dialect::from_path("a/b.js"), Some(Dialect::JavaScript));
+        assert_eq!(Dialect::from_path("b.MJS"), Some(Dialect::JavaScript));
+        assert_eq!(Dialect::from_path("b.ts"), Some(Dialect::TypeScript));
+        assert_eq!(Dialect::from_path("b.mts"), Some(Dialect::TypeScript));
+        assert_eq!(Dialect::from_path("b.cts"), Some(Dialect::TypeScript));
+        assert_eq!(Dialect::from_path("b.d.ts"), Some(Dialect::TypeScript));
+        assert_eq!(Dialect::from_path("b.tsx"), Some(Dialect::Tsx));
+        assert_eq!(Dialect::from_path("b.json"), None);
+        assert_eq!(Dialect::from_path("ts"), None);
+        assert!(Dialect::is_declaration_file("src/types.d.ts"));
+        assert!(Dialect::is_declaration_file("X.D.MTS"));
+        assert!(!Dialect::is_declaration_file("src/d.ts"));
+        assert!(!Dialect::is_declaration_file("src/index.ts"));
+    }
+
+    #[test]
+    fn typescript_grammars_load_and_parse() {
+        let ts = parse(
+            "const m = new Map<string, number>();\nlet x = y as unknown as T;\n",
+            Dialect::TypeScript,
+        );
+        assert!(!ts.root_node().has_error(), "{}", ts.root_node().to_sexp());
+        let tsx = parse(
+            "const A = (p: { n: number }) => <div>{p.n}</div>;\n",
+            Dialect::Tsx,
+        );
+        assert!(
+            !tsx.root_node().has_error(),
+            "{}",
+            tsx.root_node().to_sexp()
+        );
+    }
 }

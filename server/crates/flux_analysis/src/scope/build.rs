@@ -82,7 +82,64 @@ const FIELDS: &[&str] = &[
     "source",
     "initializer",
     "alias",
+    "pattern",
 ];
+
+/// TypeScript nodes that are types or declare only types: never walked, so
+/// the identifiers in them are no references.
+const TYPE_ONLY: &[&str] = &[
+    "type_annotation",
+    "asserts_annotation",
+    "type_predicate_annotation",
+    "opting_type_annotation",
+    "omitting_type_annotation",
+    "adding_type_annotation",
+    "type_arguments",
+    "type_parameters",
+    "implements_clause",
+    "interface_declaration",
+    "type_alias_declaration",
+    "function_signature",
+    "method_signature",
+    "abstract_method_signature",
+    "index_signature",
+    "ambient_declaration",
+    "type_identifier",
+    "nested_type_identifier",
+    "predefined_type",
+    "generic_type",
+    "object_type",
+    "array_type",
+    "tuple_type",
+    "union_type",
+    "intersection_type",
+    "function_type",
+    "constructor_type",
+    "conditional_type",
+    "parenthesized_type",
+    "literal_type",
+    "lookup_type",
+    "index_type_query",
+    "type_query",
+    "this_type",
+    "readonly_type",
+    "infer_type",
+    "template_literal_type",
+    "existential_type",
+    "flow_maybe_type",
+    "accessibility_modifier",
+    "override_modifier",
+];
+
+/// Expressions that only add a type to the expression inside (`x as T`,
+/// `x satisfies T`, `x!`, `<T>x`): assigning to or mutating them is doing so
+/// to the inner expression.
+fn is_type_wrapper(kind: &str) -> bool {
+    matches!(
+        kind,
+        "as_expression" | "satisfies_expression" | "non_null_expression" | "type_assertion"
+    )
+}
 
 impl Names {
     fn new(tree: &Tree) -> Names {
@@ -395,6 +452,7 @@ impl<'t> Builder<'t> {
                     self.recycle(kids);
                 }
                 "parenthesized_expression" => self.push_named(node, scope, ctx),
+                k if is_type_wrapper(k) => self.push_named(node, scope, ctx),
                 _ => self.visit_expr(node, scope, false),
             },
             Ctx::Decl { info, path } => self.visit_decl(node, scope, info, path),
@@ -420,6 +478,7 @@ impl<'t> Builder<'t> {
                 self.add_ref(node, scope, read, true, None, Some(assign), init)
             }
             "parenthesized_expression" => self.push_named(node, scope, ctx),
+            k if is_type_wrapper(k) => self.push_named(node, scope, ctx),
             "member_expression" | "subscript_expression" => {
                 let mutate = Ctx::MutRoot {
                     mutation: Mutation::PropertyWrite,
@@ -570,6 +629,48 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// A TypeScript `type` keyword among the children: `import type`,
+    /// `export type {…}`, `{ type A }`.
+    fn has_type_keyword(&mut self, node: Node<'t>) -> bool {
+        let kids = self.kids(node);
+        let found = kids
+            .iter()
+            .any(|(k, _)| !k.is_named() && self.kind(k) == "type");
+        self.recycle(kids);
+        found
+    }
+
+    /// `namespace N { … }`, `module N { … }`: declares `N` (the first name of
+    /// `A.B.C`) and walks the body in a Function scope of its own.
+    fn visit_namespace(&mut self, node: Node<'t>, scope: ScopeId) {
+        let mut name = self.child(node, "name");
+        while let Some(n) = name.filter(|n| self.kind(n) == "nested_identifier") {
+            name = n.named_child(0);
+        }
+        if let Some(n) = name.filter(|n| self.kind(n) == "identifier") {
+            self.declare_ident(
+                n,
+                scope,
+                scope,
+                BindingKind::Namespace,
+                span(node),
+                None,
+                vec![],
+                true,
+            );
+        }
+        let kids = self.kids(node);
+        let body = kids
+            .iter()
+            .find(|(_, f)| *f == Some("body"))
+            .map(|&(b, _)| b);
+        self.recycle(kids);
+        if let Some(body) = body {
+            let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
+            self.push(body, f, Ctx::Body);
+        }
+    }
+
     /// Declares the parameters of `params` (a `formal_parameters` node) in `f`.
     fn push_params(&mut self, params: Node<'t>, f: ScopeId) {
         let kids = self.kids(params);
@@ -590,7 +691,41 @@ impl<'t> Builder<'t> {
                 init: None,
                 write: true,
             };
-            if self.kind(k) == "assignment_pattern" {
+            if matches!(self.kind(k), "required_parameter" | "optional_parameter") {
+                // TypeScript: `@Inject() private readonly x: T = v`; a `this`
+                // parameter only types `this`
+                let kids = self.kids(k);
+                let pattern = kids
+                    .iter()
+                    .find(|(_, f)| matches!(f, Some("pattern" | "name")))
+                    .map(|&(n, _)| n);
+                let outer = self.scopes[f.0 as usize].parent.unwrap_or(f);
+                let mut value = None;
+                for &(n, field) in kids.iter() {
+                    match field {
+                        Some("decorator") => self.push(n, outer, Ctx::Expr),
+                        Some("value") => value = Some(n),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+                let Some(pattern) = pattern.filter(|p| self.kind(p) != "this") else {
+                    continue;
+                };
+                info.init = value.map(span);
+                let id = self.add_decl(info);
+                self.push(
+                    pattern,
+                    f,
+                    Ctx::Decl {
+                        info: id,
+                        path: NO_PATH,
+                    },
+                );
+                if let Some(value) = value {
+                    self.push(value, f, Ctx::Expr);
+                }
+            } else if self.kind(k) == "assignment_pattern" {
                 let left = self.child(k, "left");
                 let right = self.child(k, "right");
                 info.init = right.map(span);
@@ -727,16 +862,20 @@ impl<'t> Builder<'t> {
         let mark = self.stack.len();
         for &(k, field) in kids.iter() {
             match field {
-                Some("name") if !declaration && self.kind(k) == "identifier" => self.declare_ident(
-                    k,
-                    c,
-                    c,
-                    BindingKind::FunctionName,
-                    span(node),
-                    None,
-                    vec![],
-                    true,
-                ),
+                Some("name")
+                    if !declaration && matches!(self.kind(k), "identifier" | "type_identifier") =>
+                {
+                    self.declare_ident(
+                        k,
+                        c,
+                        c,
+                        BindingKind::FunctionName,
+                        span(node),
+                        None,
+                        vec![],
+                        true,
+                    )
+                }
                 Some("name") => {}
                 _ if k.is_named() => self.push(k, c, Ctx::Expr),
                 _ => {}
@@ -748,9 +887,10 @@ impl<'t> Builder<'t> {
 
     fn visit_class_body(&mut self, node: Node<'t>, scope: ScopeId) {
         let kids = self.kids(node);
-        let has_fields = kids
-            .iter()
-            .any(|(k, _)| self.kind(k) == "field_definition" && self.child(k, "value").is_some());
+        let has_fields = kids.iter().any(|(k, _)| {
+            matches!(self.kind(k), "field_definition" | "public_field_definition")
+                && self.child(k, "value").is_some()
+        });
         // Field initialisers run as if in one function per class (the
         // constructor). The whole body is walked in that scope so that
         // scope ranges nest; it declares nothing, so lookups are unaffected.
@@ -967,7 +1107,32 @@ impl<'t> Builder<'t> {
     fn visit_import(&mut self, node: Node<'t>, scope: ScopeId) {
         let source = self.child(node, "source").map(span);
         let kids = self.kids(node);
+        // `import type …` binds nothing at run time
+        if kids.iter().any(|(k, _)| self.kind(k) == "type") {
+            self.recycle(kids);
+            return;
+        }
         for &(clause, _) in kids.iter() {
+            if self.kind(clause) == "import_require_clause" {
+                // `import fs = require('fs')`: the module object, as `require` gives it
+                let source = self.child(clause, "source").map(span);
+                if let Some(id) = clause
+                    .named_child(0)
+                    .filter(|n| self.kind(n) == "identifier")
+                {
+                    self.declare_ident(
+                        id,
+                        scope,
+                        scope,
+                        BindingKind::Import,
+                        span(clause),
+                        source,
+                        vec![],
+                        true,
+                    );
+                }
+                continue;
+            }
             if self.kind(clause) != "import_clause" {
                 continue;
             }
@@ -1002,7 +1167,7 @@ impl<'t> Builder<'t> {
                     "named_imports" => {
                         let specs = self.kids(p);
                         for &(s, _) in specs.iter() {
-                            if self.kind(s) != "import_specifier" {
+                            if self.kind(s) != "import_specifier" || self.has_type_keyword(s) {
                                 continue;
                             }
                             let name = self.child(s, "name");
@@ -1083,8 +1248,57 @@ impl<'t> Builder<'t> {
             | "function"
             | "arrow_function"
             | "method_definition" => self.visit_function(node, scope, false),
-            "class_declaration" => self.visit_class(node, scope, true),
+            "class_declaration" | "abstract_class_declaration" => {
+                self.visit_class(node, scope, true)
+            }
             "class" => self.visit_class(node, scope, false),
+            k if TYPE_ONLY.contains(&k) => {}
+            "as_expression" | "satisfies_expression" => {
+                // the expression, not the type after `as`
+                if let Some(e) = node.named_child(0) {
+                    self.push(e, scope, Ctx::Expr);
+                }
+            }
+            "enum_declaration" => {
+                let kids = self.kids(node);
+                for &(k, field) in kids.iter().rev() {
+                    match field {
+                        Some("name") => self.declare_ident(
+                            k,
+                            scope,
+                            scope,
+                            BindingKind::Enum,
+                            span(node),
+                            None,
+                            vec![],
+                            true,
+                        ),
+                        // member initialisers may read variables
+                        _ if k.is_named() => self.push(k, scope, Ctx::Expr),
+                        _ => {}
+                    }
+                }
+                self.recycle(kids);
+            }
+            "internal_module" | "module" => self.visit_namespace(node, scope),
+            "import_alias" => {
+                // `import A = N.x`: declares A, reads N
+                if let Some(name) = node.named_child(0).filter(|n| self.kind(n) == "identifier") {
+                    self.declare_ident(
+                        name,
+                        scope,
+                        scope,
+                        BindingKind::Const,
+                        span(node),
+                        node.named_child(1).map(span),
+                        vec![],
+                        true,
+                    );
+                }
+                if let Some(value) = node.named_child(1) {
+                    self.push(value, scope, Ctx::Expr);
+                }
+            }
             "class_body" => self.visit_class_body(node, scope),
             "class_static_block" => {
                 let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
@@ -1098,7 +1312,7 @@ impl<'t> Builder<'t> {
                 }
                 self.recycle(kids);
             }
-            "field_definition" => {
+            "field_definition" | "public_field_definition" => {
                 // property names are not references; computed keys, decorators
                 // and the initialiser are
                 self.push_named(node, scope, Ctx::Expr);
@@ -1196,14 +1410,17 @@ impl<'t> Builder<'t> {
             "call_expression" => self.visit_call(node, scope),
             "import_statement" => self.visit_import(node, scope),
             "export_statement" => {
-                // `export … from 'm'` names no local binding
-                if self.child(node, "source").is_none() {
+                // `export … from 'm'` names no local binding; `export type {…}` no value
+                if self.child(node, "source").is_none() && !self.has_type_keyword(node) {
                     self.push_named(node, scope, Ctx::Expr);
                 }
             }
             "export_clause" => {
                 let kids = self.kids(node);
                 for &(s, _) in kids.iter().rev() {
+                    if self.has_type_keyword(s) {
+                        continue;
+                    }
                     if let Some(name) = self
                         .child(s, "name")
                         .filter(|n| self.kind(n) == "identifier")

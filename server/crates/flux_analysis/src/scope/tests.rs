@@ -2,8 +2,14 @@ use expect_test::{expect, Expect};
 
 use super::*;
 
+mod typescript;
+
 fn parse(src: &str) -> ScopeTree {
-    let tree = flux_syntax::parse(src, flux_syntax::Dialect::JavaScript);
+    parse_in(src, flux_syntax::Dialect::JavaScript)
+}
+
+fn parse_in(src: &str, dialect: flux_syntax::Dialect) -> ScopeTree {
+    let tree = flux_syntax::parse(src, dialect);
     analyze(&tree, src)
 }
 
@@ -32,7 +38,10 @@ fn scope_name(t: &ScopeTree, s: ScopeId) -> String {
 
 /// One line per reference: `name@line:col scope FLAGS -> kind@decl-line:col (binding scope)`.
 fn refs(src: &str) -> String {
-    let t = parse(src);
+    refs_of(&parse(src), src)
+}
+
+fn refs_of(t: &ScopeTree, src: &str) -> String {
     let mut out = String::new();
     for r in &t.references {
         let mut flags = String::new();
@@ -56,7 +65,7 @@ fn refs(src: &str) -> String {
                     "{}@{} in {}",
                     kind(b.kind),
                     lc(src, b.decl.start),
-                    scope_name(&t, b.scope)
+                    scope_name(t, b.scope)
                 )
             }
         };
@@ -64,7 +73,7 @@ fn refs(src: &str) -> String {
             "{}@{} {} {} -> {}\n",
             r.name,
             lc(src, r.range.start),
-            scope_name(&t, r.scope),
+            scope_name(t, r.scope),
             flags,
             target
         ));
@@ -74,14 +83,17 @@ fn refs(src: &str) -> String {
 
 /// One line per binding: name, kind, scope, declarator/init text, path.
 fn bindings(src: &str) -> String {
-    let t = parse(src);
+    bindings_of(&parse(src), src)
+}
+
+fn bindings_of(t: &ScopeTree, src: &str) -> String {
     let mut out = String::new();
     for b in &t.bindings {
         out.push_str(&format!(
             "{} {} {} decl={} declarator=`{}` init={} path={:?}\n",
             b.name,
             kind(b.kind),
-            scope_name(&t, b.scope),
+            scope_name(t, b.scope),
             lc(src, b.decl.start),
             short(&src[b.declarator.clone()]),
             b.init
@@ -103,17 +115,20 @@ fn short(s: &str) -> String {
 }
 
 fn scopes(src: &str) -> String {
-    let t = parse(src);
+    scopes_of(&parse(src), src)
+}
+
+fn scopes_of(t: &ScopeTree, src: &str) -> String {
     let mut out = String::new();
     for (i, s) in t.scopes.iter().enumerate() {
         let id = ScopeId(i as u32);
         out.push_str(&format!(
             "{} {}..{} parent={} var={}\n",
-            scope_name(&t, id),
+            scope_name(t, id),
             lc(src, s.range.start),
             lc(src, s.range.end),
-            s.parent.map_or("-".to_string(), |p| scope_name(&t, p)),
-            scope_name(&t, s.var_scope),
+            s.parent.map_or("-".to_string(), |p| scope_name(t, p)),
+            scope_name(t, s.var_scope),
         ));
     }
     out
@@ -971,7 +986,10 @@ const g = () => {};";
 /// Every reference's binding agrees with `lookup` from its scope, and
 /// `scope_at` of every position matches the linear definition.
 fn check_invariants(src: &str) {
-    let t = parse(src);
+    check_invariants_of(&parse(src), src)
+}
+
+fn check_invariants_of(t: &ScopeTree, src: &str) {
     for (i, s) in t.scopes.iter().enumerate() {
         if let Some(p) = s.parent {
             assert!(p.0 < i as u32, "parent before child");

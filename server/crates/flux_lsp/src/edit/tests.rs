@@ -116,7 +116,7 @@ fn random_edits_keep_rope_and_incremental_tree_exact() {
             }
             doc.apply(changes.iter().map(|(r, t)| (*r, t.as_str())), enc, step);
             assert_eq!(doc.rope.to_string(), expected, "{enc:?} step {step}");
-            let fresh = parse_rope(&doc.rope, None);
+            let fresh = parse_rope(&doc.rope, None, doc.dialect);
             assert_eq!(
                 doc.tree.root_node().to_sexp(),
                 fresh.root_node().to_sexp(),
@@ -145,7 +145,35 @@ fn a_full_change_among_incremental_ones_reparses_from_scratch() {
     assert_eq!(doc.rope.to_string(), "const c = 2;\nc++;");
     assert_eq!(
         doc.tree.root_node().to_sexp(),
-        parse_rope(&doc.rope, None).root_node().to_sexp()
+        parse_rope(&doc.rope, None, doc.dialect)
+            .root_node()
+            .to_sexp()
     );
     assert_eq!(doc.version, 2);
+}
+
+#[test]
+fn typescript_documents_reparse_with_their_grammar() {
+    let mut doc = Document::in_dialect(
+        "const m = new Map<string, number>();",
+        1,
+        flux_syntax::Dialect::TypeScript,
+    );
+    assert!(!doc.tree.root_node().has_error());
+    doc.apply(
+        [(Some((pos(0, 36), pos(0, 36))), "\nlet n = m.get('a')!;")],
+        PositionEncoding::Utf16,
+        2,
+    );
+    assert!(
+        !doc.tree.root_node().has_error(),
+        "{}",
+        doc.tree.root_node().to_sexp()
+    );
+    assert_eq!(
+        doc.tree.root_node().to_sexp(),
+        parse_rope(&doc.rope, None, doc.dialect)
+            .root_node()
+            .to_sexp()
+    );
 }
