@@ -74,6 +74,6 @@ done <"$dir/files"
   echo "flux-lsp sweep ($mode): $n files, $bytes bytes, budget ${budget}s per file"
   echo "panics: $panics  timeouts: $timeouts  other crashes: $crashes"
   echo "slowest files (ms, bytes, path):"
-  sort -t$'\t' -k2,2nr "$results" | head -n 5 | awk -F'\t' '{printf "  %6d ms %10d B  %s\n", $2, $3, $4}'
+  sort -t$'\t' -k2,2nr "$results" | awk -F'\t' 'NR <= 5 {printf "  %6d ms %10d B  %s\n", $2, $3, $4}'
 } | sed "s|$dir/node_modules/||" | tee "$dir/report.txt"
 [ $((panics + timeouts + crashes)) -eq 0 ]
