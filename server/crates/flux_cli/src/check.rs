@@ -31,6 +31,11 @@ pub struct Read {
 
 /// Reads a file that must be UTF-8 text; the error names what is wrong.
 fn read_text(path: &Path) -> Result<String, String> {
+    // A FIFO or a device would block the read forever (a walk lists them).
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file, not checked".into());
+    }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     // The heuristic of git and ripgrep: a NUL byte near the start means binary.
     if bytes[..bytes.len().min(8192)].contains(&0) {

@@ -257,9 +257,8 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .iter()
         .filter_map(|p| by_path.get(p).copied())
         .collect();
-    // The trees the host parsed incrementally are analysed as they are; a
-    // newer edit cancels this run through the checkpoint (salsa unwinds).
-    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&tree_sitter::Tree>)> = files
+    // The trees the host keeps (reparsed incrementally by the server).
+    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&Tree>)> = files
         .iter()
         .map(|f| {
             let source = flux_analysis::SourceFile {
@@ -275,9 +274,10 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
         .find(|c| c.dir == *run.config_dir(db))
         .or(configs.last())
         .expect("the default entry is always there");
-    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &|| {
-        db.unwind_if_revision_cancelled()
-    })
+    // A newer change unwinds this run at the core's next checkpoint
+    // (salsa::Cancelled), instead of making the writer wait for its end.
+    let checkpoint = || db.unwind_if_revision_cancelled();
+    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &checkpoint)
 }
 
 /// The analysis of one file, from its run ([`run_paths`]).

@@ -17,6 +17,7 @@
 
 pub mod edit;
 pub mod from_lsp;
+mod parent;
 pub mod scan;
 mod server;
 pub mod settings;
@@ -29,17 +30,23 @@ pub use server::{Backend, COMMANDS};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
-/// Serves the protocol over `input`/`output` until `exit` or end of input.
+/// Serves the protocol over `input`/`output` until `exit`, end of input, or
+/// the death of the editor process named in `initialize` (`processId`).
 /// Returns the exit code the protocol asks for: 0 after `shutdown`, else 1.
 pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
-    let flag = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let parent_gone = Arc::new(tokio::sync::Notify::new());
+    let (flag, gone) = (shutdown.clone(), parent_gone.clone());
+    let (service, socket) =
+        LspService::new(move |client| Backend::new(client, flag).watching_parent(gone));
     // 64: notifications are admitted while slow requests run (stack.md D3).
-    Server::new(input, output, socket)
+    let server = Server::new(input, output, socket)
         .concurrency_level(64)
-        .serve(service)
-        .await;
+        .serve(service);
+    tokio::select! {
+        () = server => {}
+        () = parent_gone.notified() => return 1,
+    }
     if shutdown.load(Ordering::SeqCst) {
         0
     } else {
@@ -59,5 +66,9 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()))
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Dropping the runtime would wait for the thread blocked reading stdin
+    // (still open when the editor died) and for analyses in flight.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    code
 }

@@ -55,6 +55,15 @@ pub fn scan(roots: &[PathBuf]) -> Vec<(String, Arc<str>, Option<Tree>)> {
     out
 }
 
+/// Reads a source file, refusing what is not a regular file: a FIFO named
+/// `x.js` would block the reader (here, under the state lock) forever.
+pub(crate) fn read_source(path: impl AsRef<Path>) -> std::io::Result<String> {
+    if !std::fs::metadata(path.as_ref())?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    std::fs::read_to_string(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,6 +85,8 @@ pub struct Backend {
     /// Serialises publishing so that the version check and the send are one step.
     publish: Arc<tokio::sync::Mutex<()>>,
     shutdown: Arc<AtomicBool>,
+    /// Notified when the editor process (`processId`) is gone: `serve` returns.
+    parent_gone: Arc<tokio::sync::Notify>,
 }
 
 /// Cancels the snapshot's work when the handler future is dropped by `$/cancelRequest`.
@@ -167,7 +169,7 @@ impl State {
                 if self.is_open(&candidate) {
                     continue;
                 }
-                if let Ok(text) = std::fs::read_to_string(&candidate) {
+                if let Ok(text) = crate::scan::read_source(&candidate) {
                     self.host.set_file(&candidate, Arc::from(text), None);
                     break;
                 }
@@ -259,7 +261,14 @@ impl Backend {
             state: Arc::new(Mutex::new(state)),
             publish: Arc::default(),
             shutdown,
+            parent_gone: Arc::default(),
         }
+    }
+
+    /// Shares `gone` with the caller, notified when the editor process dies.
+    pub fn watching_parent(mut self, gone: Arc<tokio::sync::Notify>) -> Backend {
+        self.parent_gone = gone;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -514,6 +523,9 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.refresh_support)
                 .unwrap_or(false),
         };
+        if let Some(pid) = params.process_id {
+            crate::parent::watch(pid, self.parent_gone.clone());
+        }
         let encoding = from_lsp::encoding(caps);
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -701,7 +713,7 @@ impl LanguageServer for Backend {
             st.published.remove(&uri);
             let path = from_lsp::path(&uri);
             // Other files may import it: fall back to the text on disk.
-            match std::fs::read_to_string(&path) {
+            match crate::scan::read_source(&path) {
                 Ok(text) => {
                     st.host.set_file(&path, Arc::from(text), None);
                 }
@@ -776,7 +788,7 @@ impl LanguageServer for Backend {
                 if st.is_open(&path) || !crate::scan::is_js(Path::new(&path)) {
                     continue; // the editor's buffer wins
                 }
-                match std::fs::read_to_string(&path) {
+                match crate::scan::read_source(&path) {
                     Ok(text) if change.typ != FileChangeType::DELETED => {
                         st.host.set_file(&path, Arc::from(text), None);
                     }
