@@ -65,6 +65,9 @@ pub struct FileFacts<'t> {
     pub inherits: HashMap<String, Node<'t>>,
     /// Constructor functions of ES5 classes, by name.
     pub es5_classes: HashMap<String, Node<'t>>,
+    /// Plain functions always run as `f.call(this, …)` from a class's code:
+    /// their `this` is that class's instance. Function node id → class.
+    this_bound: HashMap<usize, Node<'t>>,
     /// Identifier nodes by start offset.
     identifiers: HashMap<usize, Node<'t>>,
     /// The first non-declaring write reference of each binding.
@@ -263,6 +266,7 @@ impl<'t> FileFacts<'t> {
             this_assignments: HashMap::new(),
             first_write: HashMap::new(),
             identifiers: HashMap::new(),
+            this_bound: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             facts.ref_by_start.insert(r.range.start, i);
@@ -275,8 +279,62 @@ impl<'t> FileFacts<'t> {
         }
         facts.walk();
         facts.find_es5_classes();
+        facts.find_call_bound_this();
         facts.index_this_assignments();
         facts
+    }
+
+    /// `helper.call(this, …)` inside a class: `helper`'s `this` is the
+    /// instance. Two rounds, so helpers called from such helpers count too.
+    fn find_call_bound_this(&mut self) {
+        for _ in 0..2 {
+            let mut found: Vec<(usize, Node<'t>)> = Vec::new();
+            for name in ["call", "apply"] {
+                for call in self.calls_by_method.get(name).into_iter().flatten() {
+                    let Some(f) = call.child_by_field_name("function") else {
+                        continue;
+                    };
+                    let Some(object) = f
+                        .child_by_field_name("object")
+                        .filter(|o| o.kind() == "identifier")
+                    else {
+                        continue;
+                    };
+                    let Some(this) = arguments(*call)
+                        .first()
+                        .copied()
+                        .filter(|a| a.kind() == "this")
+                    else {
+                        continue;
+                    };
+                    let Some((class, false)) = self.class_of_this(this) else {
+                        continue;
+                    };
+                    let target = self
+                        .reference_at(object.start_byte())
+                        .and_then(|r| r.binding)
+                        .map(|b| self.scopes.binding(b))
+                        .and_then(|b| b.init.clone().or(Some(b.declarator.clone())))
+                        .and_then(|r| self.node_at(&r).map(|n| (n, r)))
+                        .map(|(n, r)| {
+                            let mut n = n;
+                            while let Some(p) = n.parent().filter(|p| p.byte_range() == r) {
+                                n = p;
+                            }
+                            n
+                        })
+                        .filter(|n| {
+                            matches!(n.kind(), "function_expression" | "function_declaration")
+                        });
+                    if let Some(func) = target {
+                        found.push((func.id(), class));
+                    }
+                }
+            }
+            for (id, class) in found {
+                self.this_bound.entry(id).or_insert(class);
+            }
+        }
     }
 
     fn index_this_assignments(&mut self) {
@@ -369,7 +427,10 @@ impl<'t> FileFacts<'t> {
                         return self.es5_classes.get(owner).map(|c| (*c, false));
                     }
                     let is_class = self.es5_classes.values().any(|c| c.id() == p.id());
-                    return is_class.then_some((p, false));
+                    if is_class {
+                        return Some((p, false));
+                    }
+                    return self.this_bound.get(&p.id()).map(|c| (*c, false));
                 }
                 "method_definition"
                 | "field_definition"

@@ -706,8 +706,9 @@ async fn a_handler_module_gets_findings_from_the_workspace_scan() {
     );
 
     let doc = json!({"uri": uri});
+    // the workspace scan may still be writing: re-ask as an editor does
     let hover = client
-        .call(
+        .call_until_current(
             "textDocument/hover",
             json!({"textDocument": doc, "position": {"line": 2, "character": 3}}),
         )
@@ -715,7 +716,7 @@ async fn a_handler_module_gets_findings_from_the_workspace_scan() {
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(markdown.starts_with("**hits**"), "{hover}");
     let lenses = client
-        .call(
+        .call_until_current(
             "textDocument/codeLens",
             json!({"textDocument": {"uri": format!("{root}/app.js")}}),
         )
