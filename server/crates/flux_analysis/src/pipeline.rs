@@ -147,7 +147,10 @@ impl Pipeline {
                     (program.checkpoint)();
                 }
                 let unit = unit_of(program, file, func, call.start_byte());
-                if let Some((spec, _)) = catalog_spec(program, file, call) {
+                // the callee's value, once: library stores and rupture points both need it
+                let value = callee(call).map_or(Value::Unknown, |c| program.eval(file, c, 16));
+                let is_new = call.kind() == "new_expression";
+                if let Some((spec, _)) = spec_of(program, &value, is_new) {
                     if !spec.stores.is_empty() {
                         p.stores.push(LibraryStore {
                             file,
@@ -157,7 +160,7 @@ impl Pipeline {
                         });
                     }
                 }
-                if let Some(r) = detect(program, file, call, unit) {
+                if let Some(r) = detect(program, file, call, unit, &value) {
                     for (target, _) in &r.callbacks {
                         if let CallbackTarget::Unit(u) = target {
                             let kind = if r.kind == StreamKind::Start {
@@ -668,7 +671,13 @@ pub fn unit_of(program: &Program<'_>, file: FileIx, func: Option<FnIx>, offset: 
 /// user's callee entries, the callee's catalog type, receiver heuristics and
 /// built-in callee entries (for unknown receivers), then the error-first
 /// inference.
-fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -> Option<Rupture> {
+fn detect<'t>(
+    program: &Program<'t>,
+    file: FileIx,
+    call: Node<'t>,
+    unit: Unit,
+    value: &Value<'t>,
+) -> Option<Rupture> {
     let facts = &program.files[file];
     let text = facts.text;
     let callee_node = callee(call)?;
@@ -702,9 +711,8 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
             found = Some((entry.function.clone(), Origin::Config(entry.callee.clone())));
         }
     }
-    let value = program.eval(file, callee_node, 16);
     if found.is_none() {
-        if let Some((f, entry)) = spec_of(program, &value, is_new) {
+        if let Some((f, entry)) = spec_of(program, value, is_new) {
             if f.kind.is_some() {
                 let origin = match entry.strip_prefix("flux.json:") {
                     Some(e) => Origin::Config(e.to_string()),
@@ -714,7 +722,7 @@ fn detect<'t>(program: &Program<'t>, file: FileIx, call: Node<'t>, unit: Unit) -
             }
         }
     }
-    if found.is_none() && value == Value::Unknown && !is_new {
+    if found.is_none() && *value == Value::Unknown && !is_new {
         if let Some((object, method)) = &member {
             let receiver = program.eval(file, *object, 16);
             // an unknown value, or an instance of a class of the run that
@@ -919,17 +927,6 @@ fn spec_of<'c>(
             .map(|f| (f, format!("{ty}.{name}"))),
         _ => None,
     }
-}
-
-/// The catalog entry of a call's callee.
-pub fn catalog_spec<'c>(
-    program: &Program<'c>,
-    file: FileIx,
-    call: Node<'_>,
-) -> Option<(&'c Function, String)> {
-    let callee_node = callee(call)?;
-    let value = program.eval(file, callee_node, 16);
-    spec_of(program, &value, call.kind() == "new_expression")
 }
 
 /// The values an identifier stands for when it is the parameter of a callback
