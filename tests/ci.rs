@@ -3,8 +3,11 @@
 //! overrides and errors, flux.schema.json against the documentation's
 //! examples, `report` and `graph`.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+
+use support::{flux, json, tree, Run};
 
 use serde_json::Value;
 
@@ -12,43 +15,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const LISTING_1: &str = "tests/fixtures/paper/listing1.js";
 const CHAT: &str = "examples/chat-server";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn flux(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
 fn at_root(args: &[&str]) -> Run {
     flux(Path::new(ROOT), args)
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr))
 }
 
 /// The SARIF log with the machine-dependent `%SRCROOT%` replaced.

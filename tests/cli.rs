@@ -3,8 +3,11 @@
 //! Tests marked "awaits the analysis" need real findings from
 //! `flux_analysis::analyze`; they fail while it is a placeholder.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+
+use support::{flux, json, tree, write};
 
 use flux_analysis::{BindingRef, Code, FileAnalysis, Finding, Related, Severity};
 use flux_cli::report::{Report, Sources};
@@ -27,45 +30,6 @@ app.listen(8080);
 ";
 
 const CLEAN: &str = "const answer = 42;\nconsole.log(answer);\n";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn flux(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        write(dir.path(), rel, text);
-    }
-    dir
-}
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr))
-}
 
 /// The files a JSON run checked, as listed by finding-free `--format json`.
 fn files_checked(dir: &Path, args: &[&str]) -> u64 {
