@@ -18,8 +18,8 @@ if [ -z "$CHROME" ]; then
   CHROME=$(command -v chromium)
 fi
 # The window fits the picture: its size is in the SVG's root element.
-W=$(grep -o 'width="[0-9.]*"' "$SVG" | head -1 | grep -o '[0-9.]*' | cut -d. -f1)
-H=$(grep -o 'height="[0-9.]*"' "$SVG" | head -1 | grep -o '[0-9.]*' | cut -d. -f1)
+W=$(grep -o 'width="[0-9.]*"' "$SVG" | sed -n 1p | grep -o '[0-9.]*' | cut -d. -f1)
+H=$(grep -o 'height="[0-9.]*"' "$SVG" | sed -n 1p | grep -o '[0-9.]*' | cut -d. -f1)
 PROFILE=$(mktemp -d)
 trap 'rm -rf "$PROFILE"' EXIT
 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
