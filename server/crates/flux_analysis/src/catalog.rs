@@ -73,6 +73,13 @@ pub struct Function {
     /// one of them is one-shot.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub one_shot_events: Vec<String>,
+    /// Events of a resource this process opened or accepted itself (body
+    /// chunks, lines, stream plumbing, file changes): every replica gets the
+    /// events of its own resources and none is split between replicas, so a
+    /// listener to one of them continues the fluxion that registered it
+    /// instead of opening a stream.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_events: Vec<String>,
     /// The whole call is one-shot (`server.listen(cb)`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub one_shot: bool,
@@ -453,12 +460,13 @@ mod builtin_tests {
             let shapes = f.callback != CallbackArg::Unset
                 || f.event.is_some()
                 || !f.one_shot_events.is_empty()
+                || !f.local_events.is_empty()
                 || f.one_shot;
             assert!(
                 !shapes || f.kind.is_some(),
                 "{at}: callback/event/one-shot without a kind"
             );
-            if !f.one_shot_events.is_empty() {
+            if !f.one_shot_events.is_empty() || !f.local_events.is_empty() {
                 assert_eq!(
                     f.kind,
                     Some(Kind::Start),
@@ -492,6 +500,7 @@ mod builtin_tests {
                     f.callback == CallbackArg::Unset
                         && f.event.is_none()
                         && f.one_shot_events.is_empty()
+                        && f.local_events.is_empty()
                         && f.returns.is_none(),
                     "{name}: decorator @{d} uses keys that only apply to calls"
                 );
@@ -715,6 +724,14 @@ mod builtin_tests {
             "error",
         ] {
             assert!(!on.function.one_shot_events.iter().any(|x| x == e), "{e}");
+        }
+        // a resource's own plumbing is local; the events that bring outside work are not
+        let local = |e: &str| on.function.local_events.iter().any(|x| x == e);
+        for e in ["data", "line", "drain", "newListener"] {
+            assert!(local(e), "{e} is local");
+        }
+        for e in ["message", "connection", "request", "upgrade", "job"] {
+            assert!(!local(e), "{e} is not local");
         }
         let (once, _) = c.callee("req.once").unwrap();
         assert_eq!(once.function.kind, Some(Kind::Post));

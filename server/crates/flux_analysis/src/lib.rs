@@ -258,6 +258,7 @@ fn to_model(
             event: r.event.clone(),
             label: r.label.clone(),
             one_shot: r.one_shot,
+            local: r.local,
         });
     }
 

@@ -94,9 +94,13 @@ pub struct RupturePoint {
     /// The first string argument: a route's path (`app.get('/users', …)`),
     /// an event's, queue's or channel's name, a cron expression.
     pub label: Option<String>,
-    /// A start point whose events happen once (`listen(cb)`, `'listening'`,
-    /// `once`): start-up or shutdown, not per-event work.
+    /// A start point that opens no stream of outside events: its events
+    /// happen once (`listen(cb)`, `'listening'`, `once`: start-up or
+    /// shutdown), or they are `local`.
     pub one_shot: bool,
+    /// Listens to events of a resource of this process (`'data'`, `'line'`):
+    /// each replica gets its own, none is split between replicas.
+    pub local: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -53,7 +53,10 @@ pub struct Rupture {
     pub origin: Origin,
     pub event: Option<String>,
     pub label: Option<String>,
+    /// Opens no stream of outside events: one-shot, or `local`.
     pub one_shot: bool,
+    /// Listens to a local event (catalog `localEvents`).
+    pub local: bool,
     /// Every argument (array elements spread), for mounted library stores.
     pub args: Vec<TextRange>,
     /// Catalog advice when the registered job runs in every replica.
@@ -303,6 +306,7 @@ impl Pipeline {
                     event: None,
                     label: None,
                     one_shot: false,
+                    local: false,
                     args: Vec::new(),
                     job: None,
                 });
@@ -338,6 +342,7 @@ impl Pipeline {
                         args: Vec::new(),
                         job: None,
                         one_shot: false,
+                        local: false,
                     });
                 }
             }
@@ -783,7 +788,11 @@ fn detect<'t>(
         .event
         .and_then(|i| args.get(i))
         .and_then(|a| string_value(text, *a));
-    let one_shot = spec.one_shot
+    let local = event
+        .as_ref()
+        .is_some_and(|e| spec.local_events.iter().any(|o| o == e));
+    let one_shot = local
+        || spec.one_shot
         || event
             .as_ref()
             .is_some_and(|e| spec.one_shot_events.iter().any(|o| o == e));
@@ -819,6 +828,7 @@ fn detect<'t>(
         event,
         label: args.iter().find_map(|a| string_value(text, *a)),
         one_shot,
+        local,
         args: args
             .iter()
             .flat_map(|a| {
@@ -898,6 +908,7 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                     event: None,
                     label,
                     one_shot: spec.one_shot,
+                    local: false,
                     args: if inner.kind() == "call_expression" {
                         arguments(inner).iter().map(|a| a.byte_range()).collect()
                     } else {

@@ -296,7 +296,11 @@ fn rupture_markdown(analysis: &FileAnalysis, rp: &RupturePoint) -> String {
         }
         (None, None) => {}
     }
-    if rp.one_shot {
+    if rp.local {
+        md.push_str(
+            " (local: an event of this process's own resource, not split between replicas)",
+        );
+    } else if rp.one_shot {
         md.push_str(" (one-shot: start-up or shutdown)");
     }
     let _ = write!(md, "\n\norigin: {}", rp.origin);

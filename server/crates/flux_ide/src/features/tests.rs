@@ -88,6 +88,7 @@ pub(crate) fn paper() -> FileAnalysis {
                 event: None,
                 label: None,
                 one_shot: false,
+                local: false,
             },
             RupturePoint {
                 kind: StreamKind::Post,
@@ -100,6 +101,7 @@ pub(crate) fn paper() -> FileAnalysis {
                 event: None,
                 label: None,
                 one_shot: false,
+                local: false,
             },
         ],
         variables: vec![Variable {
