@@ -58,14 +58,14 @@ pub struct FileFacts<'t> {
     pub parents: Parents<'t>,
     pub scopes: ScopeTree,
     pub functions: Vec<Function<'t>>,
-    fn_by_id: HashMap<usize, FnIx>,
-    fn_by_range: HashMap<(usize, usize), FnIx>,
+    fn_by_id: FxMap<usize, FnIx>,
+    fn_by_range: FxMap<(usize, usize), FnIx>,
     /// Calls, `new`s and `await`s of the module body (outside any function).
     pub top_calls: Vec<Node<'t>>,
     pub top_awaits: Vec<Node<'t>>,
     /// Every call and `new`, in source order, with the function it is in.
     pub calls: Vec<(Node<'t>, Option<FnIx>)>,
-    ref_by_start: HashMap<usize, usize>,
+    ref_by_start: FxMap<usize, usize>,
     /// `module.exports = e`
     pub module_exports: Option<Node<'t>>,
     /// `exports.x = e`, `module.exports.x = e`, `export …`
@@ -88,7 +88,7 @@ pub struct FileFacts<'t> {
     /// their `this` is that class's instance. Function node id → class.
     this_bound: HashMap<usize, Node<'t>>,
     /// Identifier nodes by start offset.
-    identifiers: HashMap<usize, Node<'t>>,
+    identifiers: FxMap<usize, Node<'t>>,
     /// The innermost named node of each range (pre-order: deeper overwrites).
     by_range: FxMap<(usize, usize), Node<'t>>,
     /// The first non-declaring write reference of each binding.
@@ -265,12 +265,12 @@ impl<'t> FileFacts<'t> {
             parents: Parents::default(),
             scopes: scope::analyze(tree, file.text),
             functions: Vec::new(),
-            fn_by_id: HashMap::new(),
-            fn_by_range: HashMap::new(),
+            fn_by_id: FxMap::default(),
+            fn_by_range: FxMap::default(),
             top_calls: Vec::new(),
             top_awaits: Vec::new(),
             calls: Vec::new(),
-            ref_by_start: HashMap::new(),
+            ref_by_start: FxMap::default(),
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
@@ -284,7 +284,7 @@ impl<'t> FileFacts<'t> {
             calls_by_method: HashMap::new(),
             this_assignments: HashMap::new(),
             first_write: HashMap::new(),
-            identifiers: HashMap::new(),
+            identifiers: FxMap::default(),
             by_range: FxMap::default(),
             this_bound: HashMap::new(),
         };
