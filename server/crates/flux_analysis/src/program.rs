@@ -469,6 +469,8 @@ impl<'t> FileFacts<'t> {
         let text = self.text;
         // (node, enclosing function)
         let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
+        // one cursor for the whole walk: creating one per node cost a malloc each
+        let mut c = self.root.walk();
         while let Some((node, mut current)) = stack.pop() {
             let kind = node.kind();
             self.by_range
@@ -545,7 +547,6 @@ impl<'t> FileFacts<'t> {
                 "export_statement" => self.collect_esm_export(node),
                 _ => {}
             }
-            let mut c = node.walk();
             let first = stack.len();
             for child in node.named_children(&mut c) {
                 self.parents.0.insert(child.id(), node);
