@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use flux_syntax::{Node, TextRange};
+use flux_syntax::{Node, NodeExt, TextRange};
 
 use crate::model::{Code, StreamKind, VariableClass};
 use crate::pipeline::{FlxIx, Pipeline, Unit};
-use crate::program::{text_of, unparen, FileIx, FnIx, Program};
+use crate::program::{text_of, unparen, FileIx, FnIx, Parents, Program};
 use crate::scope::BindingId;
 
 /// One access of a binding from one fluxion.
@@ -100,6 +100,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             }
             let write = r.write;
             let write_node = write_expression(
+                &facts.parents,
                 facts.node_at(&r.range),
                 r.mutation.as_ref().map(|(_, m)| m.clone()),
             );
@@ -545,11 +546,15 @@ pub fn path_edges(pipeline: &Pipeline, from: FlxIx, to: FlxIx) -> Option<Vec<usi
 
 /// The expression that writes: the mutation's range, else the assignment or
 /// update expression around the identifier.
-fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) -> Option<Node<'t>> {
+fn write_expression<'t>(
+    parents: &Parents<'t>,
+    ident: Option<Node<'t>>,
+    mutation: Option<TextRange>,
+) -> Option<Node<'t>> {
     let ident = ident?;
     if let Some(m) = mutation {
         let mut n = ident;
-        while let Some(p) = n.parent() {
+        while let Some(p) = parents.of(n) {
             n = p;
             if n.byte_range() == m {
                 return Some(n);
@@ -562,7 +567,7 @@ fn write_expression<'t>(ident: Option<Node<'t>>, mutation: Option<TextRange>) ->
     }
     let mut n = ident;
     for _ in 0..3 {
-        let p = n.parent()?;
+        let p = parents.of(n)?;
         match p.kind() {
             "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
                 return Some(p)
@@ -607,10 +612,8 @@ fn root_name<'a>(text: &'a str, node: Node<'_>) -> Option<&'a str> {
     loop {
         match n.kind() {
             "identifier" => return Some(text_of(text, n)),
-            "member_expression" | "subscript_expression" => {
-                n = unparen(n.child_by_field_name("object")?)
-            }
-            "call_expression" => n = unparen(n.child_by_field_name("function")?),
+            "member_expression" | "subscript_expression" => n = unparen(n.field("object")?),
+            "call_expression" => n = unparen(n.field("function")?),
             _ => return None,
         }
     }
@@ -623,18 +626,15 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
     let cond = unparen(cond);
     match cond.kind() {
         "unary_expression" => {
-            let op = cond.child_by_field_name("operator").map(|o| o.kind());
-            let arg = cond.child_by_field_name("argument");
+            let op = cond.field("operator").map(|o| o.kind());
+            let arg = cond.field("argument");
             match (op, arg) {
                 (Some("!"), Some(a)) => {
                     let a = unparen(a);
                     if a.kind() == "binary_expression"
-                        && a.child_by_field_name("operator").map(|o| o.kind()) == Some("in")
+                        && a.field("operator").map(|o| o.kind()) == Some("in")
                     {
-                        return a
-                            .child_by_field_name("right")
-                            .and_then(|r| root_name(text, r))
-                            == Some(name);
+                        return a.field("right").and_then(|r| root_name(text, r)) == Some(name);
                     }
                     root_name(text, a) == Some(name)
                 }
@@ -642,11 +642,8 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
             }
         }
         "binary_expression" => {
-            let op = cond.child_by_field_name("operator").map(|o| o.kind());
-            let (Some(l), Some(r)) = (
-                cond.child_by_field_name("left"),
-                cond.child_by_field_name("right"),
-            ) else {
+            let op = cond.field("operator").map(|o| o.kind());
+            let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
                 return false;
             };
             match op {
@@ -661,8 +658,7 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
                     let rooted = |n: Node<'_>| {
                         root_name(text, n) == Some(name)
                             || (n.kind() == "unary_expression"
-                                && n.child_by_field_name("argument")
-                                    .and_then(|a| root_name(text, a))
+                                && n.field("argument").and_then(|a| root_name(text, a))
                                     == Some(name))
                     };
                     (rooted(l) && nullish(r)) || (rooted(r) && nullish(l))
@@ -683,7 +679,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     };
     let write = {
         let mut w = write;
-        while let Some(p) = w.parent() {
+        while let Some(p) = facts.parents.of(w) {
             if p.byte_range() == u.write_range && p.kind() != "expression_statement" {
                 w = p;
             } else {
@@ -694,26 +690,18 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     };
     // x ||= v, x ??= v
     if write.kind() == "augmented_assignment_expression" {
-        let op = write
-            .child_by_field_name("operator")
-            .map(|o| text_of(text, o));
+        let op = write.field("operator").map(|o| text_of(text, o));
         if matches!(op, Some("||=" | "??=")) {
             return true;
         }
     }
     // x = x || v ; cache[k] = cache[k] || v
     if write.kind() == "assignment_expression" {
-        if let (Some(l), Some(r)) = (
-            write.child_by_field_name("left"),
-            write.child_by_field_name("right"),
-        ) {
+        if let (Some(l), Some(r)) = (write.field("left"), write.field("right")) {
             let r = unparen(r);
             if r.kind() == "binary_expression"
-                && matches!(
-                    r.child_by_field_name("operator").map(|o| o.kind()),
-                    Some("||" | "??")
-                )
-                && r.child_by_field_name("left").map(|x| text_of(text, x)) == Some(text_of(text, l))
+                && matches!(r.field("operator").map(|o| o.kind()), Some("||" | "??"))
+                && r.field("left").map(|x| text_of(text, x)) == Some(text_of(text, l))
             {
                 return true;
             }
@@ -721,7 +709,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     }
     // Walk up to the function boundary looking for a guard.
     let mut child = write;
-    let mut node = write.parent();
+    let mut node = facts.parents.of(write);
     while let Some(n) = node {
         match n.kind() {
             "function_expression"
@@ -729,11 +717,9 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
             | "function_declaration"
             | "method_definition" => return false,
             "if_statement" => {
-                let in_consequence = n
-                    .child_by_field_name("consequence")
-                    .is_some_and(|c| c.id() == child.id());
+                let in_consequence = n.field("consequence").is_some_and(|c| c.id() == child.id());
                 if in_consequence
-                    && n.child_by_field_name("condition")
+                    && n.field("condition")
                         .is_some_and(|c| tests_absence(text, c, name))
                 {
                     return true;
@@ -741,13 +727,10 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
             }
             "binary_expression" => {
                 // return cache[k] || (cache[k] = compute())
-                let op = n.child_by_field_name("operator").map(|o| o.kind());
+                let op = n.field("operator").map(|o| o.kind());
                 if matches!(op, Some("||" | "??"))
-                    && n.child_by_field_name("right")
-                        .is_some_and(|r| r.id() == child.id())
-                    && n.child_by_field_name("left")
-                        .and_then(|l| root_name(text, l))
-                        == Some(name)
+                    && n.field("right").is_some_and(|r| r.id() == child.id())
+                    && n.field("left").and_then(|l| root_name(text, l)) == Some(name)
                 {
                     return true;
                 }
@@ -760,8 +743,8 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
                         break;
                     }
                     if s.kind() == "if_statement" {
-                        let cond = s.child_by_field_name("condition").map(unparen);
-                        let cons = s.child_by_field_name("consequence");
+                        let cond = s.field("condition").map(unparen);
+                        let cons = s.field("consequence");
                         let returns = cons.is_some_and(|c| {
                             c.kind() == "return_statement"
                                 || (c.kind() == "statement_block"
@@ -777,7 +760,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
             _ => {}
         }
         child = n;
-        node = n.parent();
+        node = facts.parents.of(n);
     }
     false
 }
@@ -793,7 +776,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
         let Some((class, false)) = facts.class_of_this(*m) else {
             continue;
         };
-        let Some(prop) = m.child_by_field_name("property") else {
+        let Some(prop) = m.field("property") else {
             continue;
         };
         let name = format!("this.{}", text_of(text, prop));
@@ -822,7 +805,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
         let mut uses = Vec::new();
         let mut first_write: Option<(TextRange, Unit)> = None;
         for m in &members {
-            let (write, mutation, write_node) = member_access(text, *m);
+            let (write, mutation, write_node) = member_access(text, &facts.parents, *m);
             let mutation =
                 mutation && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = m.start_byte();
@@ -904,7 +887,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
 
 /// The property of a non-static class field definition `name = …`.
 fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut c = body.walk();
     let found = body.named_children(&mut c).find_map(|m| {
         if !matches!(m.kind(), "field_definition" | "public_field_definition") {
@@ -915,9 +898,7 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
             return None;
         }
         // JavaScript names the field `property`, TypeScript `name`
-        let prop = m
-            .child_by_field_name("property")
-            .or_else(|| m.child_by_field_name("name"))?;
+        let prop = m.field("property").or_else(|| m.field("name"))?;
         (text_of(text, prop) == name).then(|| prop.byte_range())
     });
     found
@@ -941,24 +922,26 @@ fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool
 /// declaration is the parameter's name.
 fn ts_parameter_property(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
     let param = crate::program::parameter_property(text, class, name)?;
-    Some(param.child_by_field_name("pattern")?.byte_range())
+    Some(param.field("pattern")?.byte_range())
 }
 
 /// How a member expression (`this.x`) is used: written (`this.x = v`,
 /// `this.x++`), or its object mutated (`this.x.y = v`, `this.x.push(v)`,
 /// `delete this.x[k]`, `Object.assign(this.x, …)`); with the writing expression.
-fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>>) {
+fn member_access<'t>(
+    text: &str,
+    parents: &Parents<'t>,
+    node: Node<'t>,
+) -> (bool, bool, Option<Node<'t>>) {
     let is_target = |p: Node<'t>, n: Node<'t>| match p.kind() {
-        "assignment_expression" | "augmented_assignment_expression" => p
-            .child_by_field_name("left")
-            .is_some_and(|l| l.id() == n.id()),
+        "assignment_expression" | "augmented_assignment_expression" => {
+            p.field("left").is_some_and(|l| l.id() == n.id())
+        }
         "update_expression" => true,
-        "unary_expression" => p
-            .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "delete"),
+        "unary_expression" => p.field("operator").is_some_and(|o| o.kind() == "delete"),
         _ => false,
     };
-    let Some(parent) = node.parent() else {
+    let Some(parent) = parents.of(node) else {
         return (false, false, None);
     };
     if is_target(parent, node) {
@@ -966,7 +949,7 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
     }
     // climb the member chain rooted at this node
     let mut top = node;
-    while let Some(p) = top.parent() {
+    while let Some(p) = parents.of(top) {
         // `this.x!.push(v)`, `(this.x as T[]).push(v)`: TypeScript's wrappers hold `this.x`
         if matches!(
             p.kind(),
@@ -979,20 +962,17 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
             continue;
         }
         let is_object = matches!(p.kind(), "member_expression" | "subscript_expression")
-            && p.child_by_field_name("object")
-                .is_some_and(|o| o.id() == top.id());
+            && p.field("object").is_some_and(|o| o.id() == top.id());
         if !is_object {
             break;
         }
-        if let Some(pp) = p.parent() {
+        if let Some(pp) = parents.of(p) {
             if is_target(pp, p) {
                 return (false, true, Some(pp));
             }
             if pp.kind() == "call_expression"
-                && pp
-                    .child_by_field_name("function")
-                    .is_some_and(|f| f.id() == p.id())
-                && p.child_by_field_name("property")
+                && pp.field("function").is_some_and(|f| f.id() == p.id())
+                && p.field("property")
                     .is_some_and(|m| crate::scope::MUTATING_METHODS.contains(&text_of(text, m)))
             {
                 return (false, true, Some(pp));
@@ -1001,12 +981,10 @@ fn member_access<'t>(text: &str, node: Node<'t>) -> (bool, bool, Option<Node<'t>
         top = p;
     }
     // Object.assign(this.x, …) and friends
-    if let Some(args) = top.parent().filter(|p| p.kind() == "arguments") {
+    if let Some(args) = parents.of(top).filter(|p| p.kind() == "arguments") {
         if args.named_child(0).is_some_and(|a| a.id() == top.id()) {
-            if let Some(call) = args.parent() {
-                let callee = call
-                    .child_by_field_name("function")
-                    .map(|f| text_of(text, f));
+            if let Some(call) = parents.of(args) {
+                let callee = call.field("function").map(|f| text_of(text, f));
                 if matches!(
                     callee,
                     Some(
@@ -1038,10 +1016,10 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
         facts.calls.iter().any(|(c, _)| {
             crate::program::callee(*c).is_some_and(|f| {
                 f.kind() == "member_expression"
-                    && f.child_by_field_name("property")
+                    && f.field("property")
                         .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
                     && on.is_none_or(|(_, decl)| {
-                        f.child_by_field_name("object")
+                        f.field("object")
                             .and_then(|o| facts.reference_at(o.start_byte()))
                             .and_then(|r| r.binding)
                             .is_some_and(|b| facts.scopes.binding(b).decl == *decl)
@@ -1051,7 +1029,10 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
     };
     for st in &pipeline.stores {
         let facts = &program.files[st.file];
-        let Some(call) = facts.node_at(&st.call).map(|n| climb_exact(n, &st.call)) else {
+        let Some(call) = facts
+            .node_at(&st.call)
+            .map(|n| climb_exact(&facts.parents, n, &st.call))
+        else {
             continue;
         };
         let owners: Vec<FlxIx> = pipeline
@@ -1174,11 +1155,14 @@ fn mounts_store(
 }
 
 /// The variable a call's result is stored in: `const limiter = rateLimit()`.
-fn holder_of(facts: &crate::program::FileFacts<'_>, call: Node<'_>) -> Option<(String, TextRange)> {
-    let parent = call.parent()?;
+fn holder_of<'t>(
+    facts: &crate::program::FileFacts<'t>,
+    call: Node<'t>,
+) -> Option<(String, TextRange)> {
+    let parent = facts.parents.of(call)?;
     let name = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name")?,
-        "assignment_expression" => parent.child_by_field_name("left")?,
+        "variable_declarator" => parent.field("name")?,
+        "assignment_expression" => parent.field("left")?,
         _ => return None,
     };
     (name.kind() == "identifier")
@@ -1192,12 +1176,10 @@ fn object_keys(text: &str, object: Node<'_>) -> Vec<String> {
         .named_children(&mut c)
         .filter_map(|p| match p.kind() {
             "pair" => p
-                .child_by_field_name("key")
+                .field("key")
                 .map(|k| text_of(text, k).trim_matches(['"', '\'']).to_string()),
             "shorthand_property_identifier" => Some(text_of(text, p).to_string()),
-            "method_definition" => p
-                .child_by_field_name("name")
-                .map(|k| text_of(text, k).to_string()),
+            "method_definition" => p.field("name").map(|k| text_of(text, k).to_string()),
             "spread_element" => Some("...".to_string()),
             _ => None,
         })
@@ -1206,8 +1188,8 @@ fn object_keys(text: &str, object: Node<'_>) -> Vec<String> {
 }
 
 /// The outermost node with exactly `range`.
-fn climb_exact<'t>(mut node: Node<'t>, range: &TextRange) -> Node<'t> {
-    while let Some(p) = node.parent() {
+fn climb_exact<'t>(parents: &Parents<'t>, mut node: Node<'t>, range: &TextRange) -> Node<'t> {
+    while let Some(p) = parents.of(node) {
         if p.byte_range() == *range {
             node = p;
         } else {
@@ -1272,7 +1254,7 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             .init
             .as_ref()
             .and_then(|r| facts.node_at(r))
-            .map(|n| climb_exact(n, binding.init.as_ref().unwrap()))
+            .map(|n| climb_exact(&facts.parents, n, binding.init.as_ref().unwrap()))
         else {
             continue;
         };
@@ -1289,12 +1271,12 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
         loop {
             match root.kind() {
                 "member_expression" | "subscript_expression" => {
-                    let Some(object) = root.child_by_field_name("object").map(unparen) else {
+                    let Some(object) = root.field("object").map(unparen) else {
                         break;
                     };
                     if object.kind() == "this" && root.kind() == "member_expression" {
                         this_field = root
-                            .child_by_field_name("property")
+                            .field("property")
                             .map(|p| format!("this.{}", text_of(facts.text, p)));
                         break;
                     }
@@ -1372,25 +1354,36 @@ fn parameter_and_element_aliases(
     subjects: &[Subject],
 ) -> Vec<(usize, Vec<Use>)> {
     use crate::scope::BindingKind;
+    // Indexes instead of a scan of every subject (or reference) per lookup.
+    let mut by_binding: HashMap<(FileIx, BindingId), usize> = HashMap::new();
+    for (i, t) in subjects.iter().enumerate() {
+        if let Some(b) = t.binding {
+            by_binding.entry((t.file, b)).or_insert(i);
+        }
+    }
+    let refs_of: Vec<HashMap<BindingId, Vec<usize>>> = program
+        .files
+        .iter()
+        .map(|facts| {
+            let mut refs: HashMap<BindingId, Vec<usize>> = HashMap::new();
+            for (i, r) in facts.scopes.references.iter().enumerate() {
+                if let (Some(b), false) = (r.binding, r.declaration) {
+                    refs.entry(b).or_default().push(i);
+                }
+            }
+            refs
+        })
+        .collect();
     let subject_of = |file: FileIx, node: Node<'_>| -> Option<usize> {
         let facts = &program.files[file];
         let node = unparen(node);
         match node.kind() {
             "identifier" => {
                 let b = facts.reference_at(node.start_byte())?.binding?;
-                subjects
-                    .iter()
-                    .position(|t| t.file == file && t.binding == Some(b))
+                by_binding.get(&(file, b)).copied()
             }
-            "member_expression"
-                if node
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "this") =>
-            {
-                let field = format!(
-                    "this.{}",
-                    text_of(facts.text, node.child_by_field_name("property")?)
-                );
+            "member_expression" if node.field("object").is_some_and(|o| o.kind() == "this") => {
+                let field = format!("this.{}", text_of(facts.text, node.field("property")?));
                 let class = facts.class_of_this(node)?.0.byte_range();
                 subjects.iter().position(|t| {
                     t.file == file
@@ -1434,19 +1427,20 @@ fn parameter_and_element_aliases(
             }
         }
         // elements: `container.push(x)`, `.add(x)`, `.set(k, x)`, `.unshift(x)`
-        for r in facts
-            .scopes
-            .references
-            .iter()
-            .filter(|r| r.binding == Some(b) && !r.declaration)
+        for r in refs_of[s.file]
+            .get(&b)
+            .into_iter()
+            .flatten()
+            .map(|&i| &facts.scopes.references[i])
         {
             let Some(ident) = facts.node_at(&r.range) else {
                 continue;
             };
-            let Some(call) = ident
-                .parent()
+            let Some(call) = facts
+                .parents
+                .of(ident)
                 .filter(|p| p.kind() == "arguments")
-                .and_then(|a| a.parent())
+                .and_then(|a| facts.parents.of(a))
             else {
                 continue;
             };
@@ -1454,16 +1448,11 @@ fn parameter_and_element_aliases(
             else {
                 continue;
             };
-            let method = f
-                .child_by_field_name("property")
-                .map(|p| text_of(facts.text, p));
+            let method = f.field("property").map(|p| text_of(facts.text, p));
             if !matches!(method, Some("push" | "add" | "set" | "unshift")) {
                 continue;
             }
-            if let Some(target) = f
-                .child_by_field_name("object")
-                .and_then(|o| subject_of(s.file, o))
-            {
+            if let Some(target) = f.field("object").and_then(|o| subject_of(s.file, o)) {
                 extra.push((target, mutations.clone()));
             }
         }

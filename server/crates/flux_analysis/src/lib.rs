@@ -132,9 +132,13 @@ pub fn analyze_parsed(
 }
 
 /// The end of the statement containing `node` inside `func` (or of `node`).
-fn statement_end(node: flux_syntax::Node<'_>, func: flux_syntax::Node<'_>) -> usize {
+fn statement_end<'t>(
+    parents: &program::Parents<'t>,
+    node: flux_syntax::Node<'t>,
+    func: flux_syntax::Node<'t>,
+) -> usize {
     let mut n = node;
-    while let Some(p) = n.parent() {
+    while let Some(p) = parents.of(n) {
         if p.id() == func.id() {
             break;
         }
@@ -168,7 +172,10 @@ fn to_model(
                 match unit.segment {
                     0 => func.node.byte_range(),
                     // from the end of the statement that awaits
-                    k => statement_end(func.awaits[k - 1], func.node)..func.node.end_byte(),
+                    k => {
+                        statement_end(&facts.parents, func.awaits[k - 1], func.node)
+                            ..func.node.end_byte()
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use flux_syntax::{Node, TextRange};
+use flux_syntax::{Node, NodeExt, TextRange};
 
 use crate::catalog::{CallbackArg, CallbackPosition, Function, Kind};
 use crate::model::{Origin, StreamKind};
@@ -181,7 +181,8 @@ impl Pipeline {
                     // unit, and so do function arguments (synchronous callbacks
                     // such as `forEach`).
                     if let Some(c) = callee(call) {
-                        let target = match program.eval(file, c, 16) {
+                        // `value` is this callee's evaluation (the same depth)
+                        let target = match value {
                             // `new C()` runs C's constructor
                             Value::Class { file: cf, node } if call.kind() == "new_expression" => {
                                 p.instantiations
@@ -197,10 +198,7 @@ impl Pipeline {
                             Value::Func { file: ff, node } => Some((ff, node)),
                             // `fn.call(this, …)`, `fn.apply(this, args)`
                             Value::Unknown if is_call_or_apply(program.files[file].text, c) => {
-                                match c
-                                    .child_by_field_name("object")
-                                    .map(|o| program.eval(file, o, 16))
-                                {
+                                match c.field("object").map(|o| program.eval(file, o, 16)) {
                                     Some(Value::Func { file: ff, node }) => Some((ff, node)),
                                     _ => None,
                                 }
@@ -292,7 +290,7 @@ impl Pipeline {
                 let head = func.node.start_byte()
                     ..func
                         .node
-                        .child_by_field_name("body")
+                        .field("body")
                         .map_or(func.node.end_byte(), |b| b.start_byte());
                 p.ruptures.push(Rupture {
                     file,
@@ -494,13 +492,13 @@ impl Pipeline {
 fn is_call_or_apply(text: &str, callee: Node<'_>) -> bool {
     callee.kind() == "member_expression"
         && callee
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| matches!(text_of(text, p), "call" | "apply"))
 }
 
 /// `(req, res, …)` or `(request, reply, …)`: the shape of an HTTP handler.
 fn is_request_handler(text: &str, func: Node<'_>) -> bool {
-    let Some(params) = func.child_by_field_name("parameters") else {
+    let Some(params) = func.field("parameters") else {
         return false;
     };
     let mut c = params.walk();
@@ -510,9 +508,7 @@ fn is_request_handler(text: &str, func: Node<'_>) -> bool {
         .map(|p| {
             // TypeScript: `(req: Request, res: Response)`
             let p = match p.kind() {
-                "required_parameter" | "optional_parameter" => {
-                    p.child_by_field_name("pattern").unwrap_or(p)
-                }
+                "required_parameter" | "optional_parameter" => p.field("pattern").unwrap_or(p),
                 _ => p,
             };
             if p.kind() == "identifier" {
@@ -617,9 +613,9 @@ fn methods_by_name(program: &Program<'_>) -> HashMap<String, Vec<(FileIx, FnIx)>
     for (file, facts) in program.files.iter().enumerate() {
         for (fx, func) in facts.functions.iter().enumerate() {
             let is_method = func.node.kind() == "method_definition"
-                || func.node.parent().is_some_and(|p| {
+                || facts.parents.of(func.node).is_some_and(|p| {
                     p.kind() == "assignment_expression"
-                        && p.child_by_field_name("left")
+                        && p.field("left")
                             .is_some_and(|l| text_of(facts.text, l).contains(".prototype."))
                 });
             if let (true, Some(name)) = (is_method, &func.name) {
@@ -641,10 +637,7 @@ fn unique_method<'t>(
     if callee.kind() != "member_expression" {
         return None;
     }
-    let name = text_of(
-        program.files[file].text,
-        callee.child_by_field_name("property")?,
-    );
+    let name = text_of(program.files[file].text, callee.field("property")?);
     if name.len() <= 3 || COMMON_METHODS.contains(&name) {
         return None;
     }
@@ -693,12 +686,7 @@ fn detect<'t>(
 
     let mut found: Option<(Function, Origin)> = None;
     let member = (callee_node.kind() == "member_expression")
-        .then(|| {
-            (
-                callee_node.child_by_field_name("object"),
-                callee_node.child_by_field_name("property"),
-            )
-        })
+        .then(|| (callee_node.field("object"), callee_node.field("property")))
         .and_then(|(o, p)| Some((o?, text_of(text, p?).to_string())));
 
     if let Some((_, method)) = &member {
@@ -857,7 +845,7 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                 continue;
             }
             let Some((class, _)) =
-                program::enclosing_class(func.node.child(0).unwrap_or(func.node))
+                program::enclosing_class(&facts.parents, func.node.child(0).unwrap_or(func.node))
             else {
                 continue;
             };
@@ -962,16 +950,14 @@ fn iterated_values<'t>(
         return None;
     };
     let func = facts.functions.get(facts.function_at(b.decl.start)?)?.node;
-    let call = func
-        .parent()
-        .filter(|p| p.kind() == "arguments")?
-        .parent()?;
+    let call = facts.parents.of(func).filter(|p| p.kind() == "arguments")?;
+    let call = facts.parents.of(call)?;
     let iter = callee(call).filter(|c| c.kind() == "member_expression")?;
-    let method = text_of(facts.text, iter.child_by_field_name("property")?);
+    let method = text_of(facts.text, iter.field("property")?);
     if !matches!(method, "forEach" | "map" | "flatMap") {
         return None;
     }
-    let source = program::unparen(iter.child_by_field_name("object")?);
+    let source = program::unparen(iter.field("object")?);
     // Object.entries(t) / Object.values(t) / an array
     let (table, entries) = match (
         source.kind(),
@@ -997,9 +983,7 @@ fn iterated_values<'t>(
     let items: Vec<(FileIx, Node<'t>)> = node
         .named_children(&mut c)
         .filter_map(|n| match n.kind() {
-            "pair" if entries || node.kind() == "object" => {
-                n.child_by_field_name("value").map(|v| (vf, v))
-            }
+            "pair" if entries || node.kind() == "object" => n.field("value").map(|v| (vf, v)),
             "shorthand_property_identifier" => Some((vf, n)),
             "comment" | "spread_element" => None,
             _ if node.kind() == "array" => Some((vf, n)),
@@ -1019,14 +1003,14 @@ fn computed_member_values<'t>(
     if node.kind() != "subscript_expression" {
         return None;
     }
-    let index = node.child_by_field_name("index")?;
+    let index = node.field("index")?;
     if string_value(program.files[file].text, index).is_some() {
         return None; // a literal key: ordinary evaluation handles it
     }
     let Value::Object {
         file: of,
         node: object,
-    } = program.eval(file, node.child_by_field_name("object")?, 12)
+    } = program.eval(file, node.field("object")?, 12)
     else {
         return None;
     };
@@ -1034,7 +1018,7 @@ fn computed_member_values<'t>(
     let values = object
         .named_children(&mut c)
         .filter_map(|p| match p.kind() {
-            "pair" => p.child_by_field_name("value").map(|v| (of, v)),
+            "pair" => p.field("value").map(|v| (of, v)),
             "method_definition" | "shorthand_property_identifier" => Some((of, p)),
             _ => None,
         })

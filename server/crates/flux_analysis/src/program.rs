@@ -7,10 +7,10 @@
 
 use std::collections::HashMap;
 
-use flux_syntax::{Node, TextRange, Tree};
+use flux_syntax::{Node, NodeExt, TextRange, Tree};
 
 use crate::catalog::Catalog;
-use crate::scope::{self, BindingKind, PathStep, ScopeTree};
+use crate::scope::{self, BindingKind, FxMap, PathStep, ScopeTree};
 use crate::SourceFile;
 
 /// Index of a file in the run.
@@ -33,20 +33,39 @@ pub struct Function<'t> {
     pub calls: Vec<Node<'t>>,
 }
 
+/// Each named node's parent, recorded by the facts walk: tree-sitter's
+/// `Node::parent` descends from the root, linear in the siblings at every
+/// level (jQuery's factory body holds thousands of statements).
+#[derive(Default)]
+pub struct Parents<'t>(FxMap<usize, Node<'t>>);
+
+impl<'t> Parents<'t> {
+    /// `node.parent()`, from the index when the walk saw the node.
+    pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let found = match self.0.get(&node.id()) {
+            Some(p) => Some(*p),
+            None => node.parent(),
+        };
+        debug_assert_eq!(found, node.parent(), "the index agrees with tree-sitter");
+        found
+    }
+}
+
 pub struct FileFacts<'t> {
     pub path: &'t str,
     pub text: &'t str,
     pub root: Node<'t>,
+    pub parents: Parents<'t>,
     pub scopes: ScopeTree,
     pub functions: Vec<Function<'t>>,
-    fn_by_id: HashMap<usize, FnIx>,
-    fn_by_range: HashMap<(usize, usize), FnIx>,
+    fn_by_id: FxMap<usize, FnIx>,
+    fn_by_range: FxMap<(usize, usize), FnIx>,
     /// Calls, `new`s and `await`s of the module body (outside any function).
     pub top_calls: Vec<Node<'t>>,
     pub top_awaits: Vec<Node<'t>>,
     /// Every call and `new`, in source order, with the function it is in.
     pub calls: Vec<(Node<'t>, Option<FnIx>)>,
-    ref_by_start: HashMap<usize, usize>,
+    ref_by_start: FxMap<usize, usize>,
     /// `module.exports = e`
     pub module_exports: Option<Node<'t>>,
     /// `exports.x = e`, `module.exports.x = e`, `export …`
@@ -69,7 +88,9 @@ pub struct FileFacts<'t> {
     /// their `this` is that class's instance. Function node id → class.
     this_bound: HashMap<usize, Node<'t>>,
     /// Identifier nodes by start offset.
-    identifiers: HashMap<usize, Node<'t>>,
+    identifiers: FxMap<usize, Node<'t>>,
+    /// The innermost named node of each range (pre-order: deeper overwrites).
+    by_range: FxMap<(usize, usize), Node<'t>>,
     /// The first non-declaring write reference of each binding.
     first_write: HashMap<scope::BindingId, usize>,
     /// Calls whose callee is a plain identifier, by that name.
@@ -140,22 +161,20 @@ pub fn callee_display(text: &str, node: Node<'_>) -> String {
         "identifier" | "this" | "super" => text_of(text, node).to_string(),
         "member_expression" => {
             let object = node
-                .child_by_field_name("object")
+                .field("object")
                 .map_or("…".into(), |o| callee_display(text, o));
-            let property = node
-                .child_by_field_name("property")
-                .map_or("", |p| text_of(text, p));
+            let property = node.field("property").map_or("", |p| text_of(text, p));
             format!("{object}.{property}")
         }
         "call_expression" => {
             let f = node
-                .child_by_field_name("function")
+                .field("function")
                 .map_or("…".into(), |f| callee_display(text, f));
             format!("{f}(…)")
         }
         "new_expression" => {
             let f = node
-                .child_by_field_name("constructor")
+                .field("constructor")
                 .map_or("…".into(), |f| callee_display(text, f));
             format!("new {f}(…)")
         }
@@ -200,7 +219,7 @@ pub fn is_class(kind: &str) -> bool {
 
 /// The arguments of a call or `new`, without comments.
 pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.field("arguments") else {
         return Vec::new();
     };
     let mut c = args.walk();
@@ -211,26 +230,25 @@ pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
 
 /// The callee of a call or `new`.
 pub fn callee(call: Node<'_>) -> Option<Node<'_>> {
-    call.child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))
+    call.field("function").or_else(|| call.field("constructor"))
 }
 
 /// Name of the first parameter of a function node.
 pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
-    if let Some(p) = func.child_by_field_name("parameter") {
+    if let Some(p) = func.field("parameter") {
         return Some(text_of(text, p).to_string());
     }
-    let params = func.child_by_field_name("parameters")?;
+    let params = func.field("parameters")?;
     let mut c = params.walk();
     let first = params
         .named_children(&mut c)
         .find(|n| n.kind() != "comment")?;
     let ident = match first.kind() {
         "identifier" => first,
-        "assignment_pattern" => first.child_by_field_name("left")?,
+        "assignment_pattern" => first.field("left")?,
         // TypeScript: `(err: Error, data) =>`
         "required_parameter" | "optional_parameter" => first
-            .child_by_field_name("pattern")
+            .field("pattern")
             .filter(|p| p.kind() == "identifier")?,
         _ => return None,
     };
@@ -244,14 +262,15 @@ impl<'t> FileFacts<'t> {
             path: file.path,
             text: file.text,
             root,
+            parents: Parents::default(),
             scopes: scope::analyze(tree, file.text),
             functions: Vec::new(),
-            fn_by_id: HashMap::new(),
-            fn_by_range: HashMap::new(),
+            fn_by_id: FxMap::default(),
+            fn_by_range: FxMap::default(),
             top_calls: Vec::new(),
             top_awaits: Vec::new(),
             calls: Vec::new(),
-            ref_by_start: HashMap::new(),
+            ref_by_start: FxMap::default(),
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
@@ -265,7 +284,8 @@ impl<'t> FileFacts<'t> {
             calls_by_method: HashMap::new(),
             this_assignments: HashMap::new(),
             first_write: HashMap::new(),
-            identifiers: HashMap::new(),
+            identifiers: FxMap::default(),
+            by_range: FxMap::default(),
             this_bound: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
@@ -291,12 +311,10 @@ impl<'t> FileFacts<'t> {
             let mut found: Vec<(usize, Node<'t>)> = Vec::new();
             for name in ["call", "apply"] {
                 for call in self.calls_by_method.get(name).into_iter().flatten() {
-                    let Some(f) = call.child_by_field_name("function") else {
+                    let Some(f) = call.field("function") else {
                         continue;
                     };
-                    let Some(object) = f
-                        .child_by_field_name("object")
-                        .filter(|o| o.kind() == "identifier")
+                    let Some(object) = f.field("object").filter(|o| o.kind() == "identifier")
                     else {
                         continue;
                     };
@@ -318,7 +336,7 @@ impl<'t> FileFacts<'t> {
                         .and_then(|r| self.node_at(&r).map(|n| (n, r)))
                         .map(|(n, r)| {
                             let mut n = n;
-                            while let Some(p) = n.parent().filter(|p| p.byte_range() == r) {
+                            while let Some(p) = self.parents.of(n).filter(|p| p.byte_range() == r) {
                                 n = p;
                             }
                             n
@@ -341,18 +359,15 @@ impl<'t> FileFacts<'t> {
         let text = self.text;
         for i in 0..self.this_members.len() {
             let m = self.this_members[i];
-            let Some(parent) = m.parent() else { continue };
+            let Some(parent) = self.parents.of(m) else {
+                continue;
+            };
             if parent.kind() != "assignment_expression"
-                || parent
-                    .child_by_field_name("left")
-                    .is_none_or(|l| l.id() != m.id())
+                || parent.field("left").is_none_or(|l| l.id() != m.id())
             {
                 continue;
             }
-            let (Some(prop), Some(right)) = (
-                m.child_by_field_name("property"),
-                parent.child_by_field_name("right"),
-            ) else {
+            let (Some(prop), Some(right)) = (m.field("property"), parent.field("right")) else {
                 continue;
             };
             if let Some((class, false)) = self.class_of_this(m) {
@@ -384,7 +399,7 @@ impl<'t> FileFacts<'t> {
         }
         for m in &self.this_members {
             let mut n = *m;
-            while let Some(p) = n.parent() {
+            while let Some(p) = self.parents.of(n) {
                 if p.kind() == "arrow_function" {
                     n = p;
                     continue;
@@ -416,7 +431,7 @@ impl<'t> FileFacts<'t> {
     pub fn class_of_this(&self, node: Node<'t>) -> Option<(Node<'t>, bool)> {
         let mut n = node;
         for _ in 0..256 {
-            let p = n.parent()?;
+            let p = self.parents.of(n)?;
             match p.kind() {
                 "arrow_function" => {}
                 "function_expression"
@@ -439,7 +454,7 @@ impl<'t> FileFacts<'t> {
                     if let Some(owner) = self.proto_owner.get(&p.id()) {
                         return self.es5_classes.get(owner).map(|c| (*c, false));
                     }
-                    return enclosing_class(node);
+                    return enclosing_class(&self.parents, node);
                 }
                 _ => {}
             }
@@ -454,13 +469,17 @@ impl<'t> FileFacts<'t> {
         let text = self.text;
         // (node, enclosing function)
         let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
+        // one cursor for the whole walk: creating one per node cost a malloc each
+        let mut c = self.root.walk();
         while let Some((node, mut current)) = stack.pop() {
             let kind = node.kind();
+            self.by_range
+                .insert((node.start_byte(), node.end_byte()), node);
             if is_function(kind) {
                 let ix = self.functions.len();
                 self.functions.push(Function {
                     node,
-                    name: function_name(text, node),
+                    name: function_name(text, &self.parents, node),
                     returns: Vec::new(),
                     awaits: Vec::new(),
                     calls: Vec::new(),
@@ -469,7 +488,7 @@ impl<'t> FileFacts<'t> {
                 self.fn_by_range
                     .insert((node.start_byte(), node.end_byte()), ix);
                 if kind == "arrow_function" {
-                    if let Some(body) = node.child_by_field_name("body") {
+                    if let Some(body) = node.field("body") {
                         if body.kind() != "statement_block" {
                             self.functions[ix].returns.push(body);
                         }
@@ -485,16 +504,13 @@ impl<'t> FileFacts<'t> {
                     self.identifiers.insert(node.start_byte(), node);
                 }
                 "member_expression" => {
-                    if node
-                        .child_by_field_name("object")
-                        .is_some_and(|o| o.kind() == "this")
-                    {
+                    if node.field("object").is_some_and(|o| o.kind() == "this") {
                         self.this_members.push(node);
                     }
                 }
                 "call_expression" | "new_expression" => {
                     self.collect_inherits(node);
-                    match node.child_by_field_name("function") {
+                    match node.field("function") {
                         Some(f) if f.kind() == "identifier" => {
                             self.calls_by_name
                                 .entry(text_of(self.text, f))
@@ -503,7 +519,7 @@ impl<'t> FileFacts<'t> {
                         }
                         // `x.m(…)`: indexed by `m`
                         Some(f) if f.kind() == "member_expression" => {
-                            if let Some(p) = f.child_by_field_name("property") {
+                            if let Some(p) = f.field("property") {
                                 self.calls_by_method
                                     .entry(text_of(self.text, p))
                                     .or_default()
@@ -531,19 +547,17 @@ impl<'t> FileFacts<'t> {
                 "export_statement" => self.collect_esm_export(node),
                 _ => {}
             }
-            let mut c = node.walk();
-            let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
-            for child in children.into_iter().rev() {
+            let first = stack.len();
+            for child in node.named_children(&mut c) {
+                self.parents.0.insert(child.id(), node);
                 stack.push((child, current));
             }
+            stack[first..].reverse();
         }
     }
 
     fn collect_cjs_export(&mut self, node: Node<'t>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return;
         };
         let left_text = text_of(self.text, left);
@@ -562,7 +576,7 @@ impl<'t> FileFacts<'t> {
 
     /// `util.inherits(X, Parent)` / `inherits(X, Parent)`.
     fn collect_inherits(&mut self, call: Node<'t>) {
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.field("function") else {
             return;
         };
         let name = text_of(self.text, f);
@@ -595,16 +609,13 @@ impl<'t> FileFacts<'t> {
                 let mut c = right.walk();
                 for prop in right.named_children(&mut c) {
                     let (name, func) = match prop.kind() {
-                        "pair" => match (
-                            prop.child_by_field_name("key"),
-                            prop.child_by_field_name("value"),
-                        ) {
+                        "pair" => match (prop.field("key"), prop.field("value")) {
                             (Some(k), Some(v)) if is_function(unparen(v).kind()) => {
                                 (text_of(text, k), unparen(v))
                             }
                             _ => continue,
                         },
-                        "method_definition" => match prop.child_by_field_name("name") {
+                        "method_definition" => match prop.field("name") {
                             Some(k) => (text_of(text, k), prop),
                             None => continue,
                         },
@@ -621,7 +632,7 @@ impl<'t> FileFacts<'t> {
     }
 
     fn collect_esm_export(&mut self, node: Node<'t>) {
-        if node.child_by_field_name("source").is_some() {
+        if node.field("source").is_some() {
             return; // re-export from another module
         }
         // TypeScript's `export = e` is `module.exports = e`
@@ -634,18 +645,15 @@ impl<'t> FileFacts<'t> {
             let found = node.children(&mut c).any(|n| n.kind() == "default");
             found
         };
-        if let Some(value) = node.child_by_field_name("value") {
+        if let Some(value) = node.field("value") {
             self.exports.insert("default".into(), value);
         }
-        if let Some(decl) = node.child_by_field_name("declaration") {
+        if let Some(decl) = node.field("declaration") {
             match decl.kind() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let (Some(name), Some(value)) = (
-                            d.child_by_field_name("name"),
-                            d.child_by_field_name("value"),
-                        ) {
+                        if let (Some(name), Some(value)) = (d.field("name"), d.field("value")) {
                             if name.kind() == "identifier" {
                                 self.exports.insert(text_of(self.text, name).into(), value);
                             }
@@ -656,7 +664,7 @@ impl<'t> FileFacts<'t> {
                     if is_default {
                         self.exports.insert("default".into(), decl);
                     }
-                    if let Some(name) = decl.child_by_field_name("name") {
+                    if let Some(name) = decl.field("name") {
                         self.exports.insert(text_of(self.text, name).into(), decl);
                     }
                 }
@@ -670,10 +678,7 @@ impl<'t> FileFacts<'t> {
         {
             let mut c2 = clause.walk();
             for spec in clause.named_children(&mut c2) {
-                let (Some(name), alias) = (
-                    spec.child_by_field_name("name"),
-                    spec.child_by_field_name("alias"),
-                ) else {
+                let (Some(name), alias) = (spec.field("name"), spec.field("alias")) else {
                     continue;
                 };
                 let exported = text_of(self.text, alias.unwrap_or(name)).to_string();
@@ -689,12 +694,12 @@ impl<'t> FileFacts<'t> {
         for n in self.root.named_children(&mut c) {
             // `export class C` and `@Dec() export class C`
             let decl = if n.kind() == "export_statement" {
-                n.child_by_field_name("declaration")
+                n.field("declaration")
             } else {
                 Some(n)
             };
             if let Some(d) = decl.filter(|d| is_class(d.kind())) {
-                if d.child_by_field_name("name")
+                if d.field("name")
                     .is_some_and(|x| text_of(self.text, x) == name)
                 {
                     out.push(d);
@@ -753,7 +758,22 @@ impl<'t> FileFacts<'t> {
         {
             return Some(*n);
         }
-        self.root.descendant_for_byte_range(range.start, range.end)
+        let found = self
+            .by_range
+            .get(&(range.start, range.end))
+            .copied()
+            // tree-sitter descends into an anonymous child of the same range
+            .filter(|n| {
+                let mut c = n.walk();
+                range.start < range.end && !n.children(&mut c).any(|k| k.byte_range() == *range)
+            })
+            .or_else(|| self.root.descendant_for_byte_range(range.start, range.end));
+        debug_assert_eq!(
+            found,
+            self.root.descendant_for_byte_range(range.start, range.end),
+            "the index agrees with tree-sitter"
+        );
+        found
     }
 
     /// 1-based line of a byte offset.
@@ -773,17 +793,17 @@ impl<'t> FileFacts<'t> {
 
 /// Name of a function node: its own name, the variable or property it is
 /// assigned to, or the method name.
-fn function_name(text: &str, node: Node<'_>) -> Option<String> {
-    if let Some(name) = node.child_by_field_name("name") {
+fn function_name<'t>(text: &str, parents: &Parents<'t>, node: Node<'t>) -> Option<String> {
+    if let Some(name) = node.field("name") {
         return Some(text_of(text, name).to_string());
     }
-    let parent = node.parent()?;
+    let parent = parents.of(node)?;
     let name_node = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
-        "assignment_expression" => parent.child_by_field_name("left").map(|l| {
+        "variable_declarator" => parent.field("name"),
+        "pair" => parent.field("key"),
+        "assignment_expression" => parent.field("left").map(|l| {
             if l.kind() == "member_expression" {
-                l.child_by_field_name("property").unwrap_or(l)
+                l.field("property").unwrap_or(l)
             } else {
                 l
             }
@@ -904,7 +924,7 @@ impl<'t> Program<'t> {
                 Some(e) => self.eval(file, e, depth - 1),
                 None => Value::Unknown,
             },
-            "assignment_expression" => match node.child_by_field_name("right") {
+            "assignment_expression" => match node.field("right") {
                 Some(r) => self.eval(file, r, depth - 1),
                 None => Value::Unknown,
             },
@@ -914,10 +934,10 @@ impl<'t> Program<'t> {
                 last.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
             }
             "binary_expression" => {
-                let op = node.child_by_field_name("operator").map(|o| o.kind());
+                let op = node.field("operator").map(|o| o.kind());
                 if matches!(op, Some("||" | "??" | "&&")) {
-                    let left = node.child_by_field_name("left");
-                    let right = node.child_by_field_name("right");
+                    let left = node.field("left");
+                    let right = node.field("right");
                     let l = left.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1));
                     if op != Some("&&") && l.is_known() {
                         return l;
@@ -928,29 +948,25 @@ impl<'t> Program<'t> {
                 }
             }
             "ternary_expression" => {
-                let a = node.child_by_field_name("consequence");
+                let a = node.field("consequence");
                 let v = a.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1));
                 if v.is_known() {
                     return v;
                 }
-                let b = node.child_by_field_name("alternative");
+                let b = node.field("alternative");
                 b.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
             }
             "member_expression" => {
-                let (Some(object), Some(property)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("property"),
-                ) else {
+                let (Some(object), Some(property)) = (node.field("object"), node.field("property"))
+                else {
                     return Value::Unknown;
                 };
                 let obj = self.eval(file, object, depth - 1);
                 self.member(&obj, text_of(text, property), depth - 1)
             }
             "subscript_expression" => {
-                let (Some(object), Some(index)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("index"),
-                ) else {
+                let (Some(object), Some(index)) = (node.field("object"), node.field("index"))
+                else {
                     return Value::Unknown;
                 };
                 match string_value(text, index) {
@@ -990,10 +1006,10 @@ impl<'t> Program<'t> {
         };
         // `fn.bind(this)` is the same function, for our purposes.
         if f.kind() == "member_expression"
-            && f.child_by_field_name("property")
+            && f.field("property")
                 .is_some_and(|p| text_of(text, p) == "bind")
         {
-            if let Some(object) = f.child_by_field_name("object") {
+            if let Some(object) = f.field("object") {
                 let bound = self.eval(file, object, depth - 1);
                 if matches!(bound, Value::Func { .. }) {
                     return bound;
@@ -1076,13 +1092,13 @@ impl<'t> Program<'t> {
                 for prop in node.named_children(&mut c) {
                     match prop.kind() {
                         "pair" => {
-                            let key = prop.child_by_field_name("key");
+                            let key = prop.field("key");
                             let key_text = key.map(|k| {
                                 string_value(text, k)
                                     .unwrap_or_else(|| text_of(text, k).to_string())
                             });
                             if key_text.as_deref() == Some(name) {
-                                if let Some(v) = prop.child_by_field_name("value") {
+                                if let Some(v) = prop.field("value") {
                                     return self.eval(*file, v, depth - 1);
                                 }
                             }
@@ -1091,7 +1107,7 @@ impl<'t> Program<'t> {
                             return self.eval_identifier(*file, prop, depth - 1);
                         }
                         "method_definition" => {
-                            let key = prop.child_by_field_name("name");
+                            let key = prop.field("name");
                             if key.map(|k| text_of(text, k)) == Some(name) {
                                 return Value::Func {
                                     file: *file,
@@ -1173,17 +1189,17 @@ impl<'t> Program<'t> {
     fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
         let facts = &self.files[file];
         let text = facts.text;
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = class.field("body") {
             let mut c = body.walk();
             // TypeScript's `public_field_definition` names the field `name`
             let def = body.named_children(&mut c).find(|m| {
                 matches!(m.kind(), "field_definition" | "public_field_definition")
                     && !has_token(*m, "static")
-                    && m.child_by_field_name("property")
-                        .or_else(|| m.child_by_field_name("name"))
+                    && m.field("property")
+                        .or_else(|| m.field("name"))
                         .is_some_and(|p| text_of(text, p) == name)
             });
-            if let Some(value) = def.and_then(|d| d.child_by_field_name("value")) {
+            if let Some(value) = def.and_then(|d| d.field("value")) {
                 return Some(value);
             }
         }
@@ -1207,7 +1223,7 @@ impl<'t> Program<'t> {
         if is_function(class.kind()) {
             return self.es5_member(file, class, name, statics, depth);
         }
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = class.field("body") {
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
                 if m.kind() != "method_definition" {
@@ -1218,9 +1234,7 @@ impl<'t> Program<'t> {
                     let found = m.children(&mut c2).any(|k| k.kind() == "static");
                     found
                 };
-                if is_static == statics
-                    && m.child_by_field_name("name")
-                        .is_some_and(|n| text_of(text, n) == name)
+                if is_static == statics && m.field("name").is_some_and(|n| text_of(text, n) == name)
                 {
                     return Value::Func { file, node: m };
                 }
@@ -1241,7 +1255,7 @@ impl<'t> Program<'t> {
             .find(|n| n.kind() == "class_heritage");
         let parent = heritage.and_then(|h| h.named_child(0)).and_then(|p| {
             if p.kind() == "extends_clause" {
-                p.child_by_field_name("value")
+                p.field("value")
             } else if p.kind() == "implements_clause" {
                 None
             } else {
@@ -1269,7 +1283,7 @@ impl<'t> Program<'t> {
     /// injector would construct): the class that name resolves to from the
     /// parameter, else the run's only class of that name.
     fn parameter_property_value(&self, file: FileIx, param: Node<'t>, depth: u32) -> Value<'t> {
-        if let Some(v) = param.child_by_field_name("value") {
+        if let Some(v) = param.field("value") {
             return self.eval(file, v, depth - 1);
         }
         let facts = &self.files[file];
@@ -1327,21 +1341,21 @@ impl<'t> Program<'t> {
         match binding.kind {
             BindingKind::Function => match facts.node_at(&binding.declarator) {
                 Some(n) => {
-                    let n = climb_to(n, &binding.declarator, is_function);
+                    let n = climb_to(&facts.parents, n, &binding.declarator, is_function);
                     Value::Func { file, node: n }
                 }
                 None => Value::Unknown,
             },
             BindingKind::Class => match facts.node_at(&binding.declarator) {
                 Some(n) => {
-                    let n = climb_to(n, &binding.declarator, is_class);
+                    let n = climb_to(&facts.parents, n, &binding.declarator, is_class);
                     Value::Class { file, node: n }
                 }
                 None => Value::Unknown,
             },
             BindingKind::FunctionName => {
                 let n = facts.node_at(&binding.declarator);
-                match n.map(|n| climb_to(n, &binding.declarator, is_function)) {
+                match n.map(|n| climb_to(&facts.parents, n, &binding.declarator, is_function)) {
                     Some(n) if is_function(n.kind()) => Value::Func { file, node: n },
                     _ => Value::Unknown,
                 }
@@ -1354,7 +1368,9 @@ impl<'t> Program<'t> {
                     .and_then(|n| {
                         string_value(
                             facts.text,
-                            climb_to(n, binding.init.as_ref().unwrap(), |k| k == "string"),
+                            climb_to(&facts.parents, n, binding.init.as_ref().unwrap(), |k| {
+                                k == "string"
+                            }),
                         )
                     });
                 let Some(spec) = spec else {
@@ -1368,7 +1384,9 @@ impl<'t> Program<'t> {
             | BindingKind::Const
             | BindingKind::ImplicitGlobal => {
                 let init = match &binding.init {
-                    Some(r) => facts.node_at(r).map(|n| climb_to_expression(n, r)),
+                    Some(r) => facts
+                        .node_at(r)
+                        .map(|n| climb_to_expression(&facts.parents, n, r)),
                     None => self.first_assignment(file, b),
                 };
                 let Some(init) = init else {
@@ -1399,10 +1417,11 @@ impl<'t> Program<'t> {
         else {
             return Value::Unknown;
         };
-        let Some(call) = func
-            .parent()
+        let Some(call) = facts
+            .parents
+            .of(func)
             .filter(|p| p.kind() == "arguments")
-            .and_then(|a| a.parent())
+            .and_then(|a| facts.parents.of(a))
         else {
             return Value::Unknown;
         };
@@ -1481,10 +1500,10 @@ impl<'t> Program<'t> {
         let facts = &self.files[file];
         let r = &facts.scopes.references[*facts.first_write.get(&b)?];
         let ident = facts.node_at(&r.range)?;
-        let parent = ident.parent()?;
+        let parent = facts.parents.of(ident)?;
         (parent.kind() == "assignment_expression"
-            && parent.child_by_field_name("left").map(|l| l.id()) == Some(ident.id()))
-        .then(|| parent.child_by_field_name("right"))
+            && parent.field("left").map(|l| l.id()) == Some(ident.id()))
+        .then(|| parent.field("right"))
         .flatten()
     }
 
@@ -1500,10 +1519,10 @@ impl<'t> Program<'t> {
 }
 
 /// The class whose `this` a node sees, and whether it is in a static member.
-pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
+pub fn enclosing_class<'t>(parents: &Parents<'t>, node: Node<'t>) -> Option<(Node<'t>, bool)> {
     let mut n = node;
     for _ in 0..256 {
-        let p = n.parent()?;
+        let p = parents.of(n)?;
         match p.kind() {
             "arrow_function" => {}
             "function_expression"
@@ -1519,7 +1538,7 @@ pub fn enclosing_class(node: Node<'_>) -> Option<(Node<'_>, bool)> {
                     let found = p.children(&mut c).any(|k| k.kind() == "static");
                     found
                 };
-                let class = p.parent()?.parent()?;
+                let class = parents.of(parents.of(p)?)?;
                 return is_class(class.kind()).then_some((class, is_static));
             }
             _ => {}
@@ -1566,14 +1585,14 @@ fn has_token(node: Node<'_>, kind: &str) -> bool {
 /// property named `name` (`constructor(private readonly name: T)`): it
 /// declares a parameter and a field `this.name` assigned from it.
 pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut c = body.walk();
     let ctor = body.named_children(&mut c).find(|m| {
         m.kind() == "method_definition"
-            && m.child_by_field_name("name")
+            && m.field("name")
                 .is_some_and(|n| text_of(text, n) == "constructor")
     })?;
-    let params = ctor.child_by_field_name("parameters")?;
+    let params = ctor.field("parameters")?;
     let mut c = params.walk();
     let found = params.named_children(&mut c).find(|p| {
         if !matches!(p.kind(), "required_parameter" | "optional_parameter") {
@@ -1587,7 +1606,7 @@ pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option
             )
         });
         is_property
-            && p.child_by_field_name("pattern")
+            && p.field("pattern")
                 .is_some_and(|n| n.kind() == "identifier" && text_of(text, n) == name)
     });
     found
@@ -1596,15 +1615,15 @@ pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option
 /// The class name a parameter's type annotation gives: `s: Service`,
 /// `s: Service<T>`, `s: ns.Service` (its last name).
 fn annotated_class_name<'a>(text: &'a str, param: Node<'_>) -> Option<&'a str> {
-    let ty = param.child_by_field_name("type")?.named_child(0)?;
+    let ty = param.field("type")?.named_child(0)?;
     let name = match ty.kind() {
         "type_identifier" => ty,
-        "generic_type" => ty.child_by_field_name("name")?,
+        "generic_type" => ty.field("name")?,
         _ => ty,
     };
     let name = match name.kind() {
         "type_identifier" => name,
-        "nested_type_identifier" => name.child_by_field_name("name")?,
+        "nested_type_identifier" => name.field("name")?,
         _ => return None,
     };
     Some(text_of(text, name))
@@ -1612,12 +1631,17 @@ fn annotated_class_name<'a>(text: &'a str, param: Node<'_>) -> Option<&'a str> {
 
 /// Climbs from `node` to the outermost ancestor with exactly `range`, or the
 /// first one whose kind satisfies `want`.
-fn climb_to<'t>(mut node: Node<'t>, range: &TextRange, want: impl Fn(&str) -> bool) -> Node<'t> {
+fn climb_to<'t>(
+    parents: &Parents<'t>,
+    mut node: Node<'t>,
+    range: &TextRange,
+    want: impl Fn(&str) -> bool,
+) -> Node<'t> {
     loop {
         if want(node.kind()) && node.byte_range() == *range {
             return node;
         }
-        match node.parent() {
+        match parents.of(node) {
             Some(p) if p.start_byte() == range.start && p.end_byte() == range.end => node = p,
             _ => return node,
         }
@@ -1625,9 +1649,9 @@ fn climb_to<'t>(mut node: Node<'t>, range: &TextRange, want: impl Fn(&str) -> bo
 }
 
 /// The outermost node with exactly `range` (an expression, not its first token).
-fn climb_to_expression<'t>(node: Node<'t>, range: &TextRange) -> Node<'t> {
+fn climb_to_expression<'t>(parents: &Parents<'t>, node: Node<'t>, range: &TextRange) -> Node<'t> {
     let mut node = node;
-    while let Some(p) = node.parent() {
+    while let Some(p) = parents.of(node) {
         if p.byte_range() == *range
             && !matches!(p.kind(), "expression_statement" | "variable_declarator")
         {

@@ -216,12 +216,12 @@ struct ScopeIndex {
     enclosing: Vec<Option<ScopeId>>,
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The multiply-rotate hash of rustc (FxHash): the keys are short names and
 /// offsets from our own parse, so SipHash's DoS resistance buys nothing.
 #[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     #[inline]

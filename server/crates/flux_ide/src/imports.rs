@@ -14,7 +14,41 @@ pub const TS_EXTENSIONS: [&str; 4] = ["ts", "tsx", "mts", "cts"];
 
 /// Specifiers starting with `./` or `../` given to `require`, `import`,
 /// `export … from` and `import()`, in source order, without duplicates.
+///
+/// Runs on every keystroke: rather than visit every token of the file, it
+/// looks where the words `require`, `import` and `export` occur: each
+/// specifier's node is that token's parent or grandparent.
 pub fn local_specifiers(tree: &Tree, text: &str) -> Vec<String> {
+    let mut hits: Vec<(usize, usize)> = ["require", "import", "export"]
+        .iter()
+        .flat_map(|w| text.match_indices(w).map(|(i, w)| (i, i + w.len())))
+        .collect();
+    hits.sort_unstable();
+    let root = tree.root_node();
+    let mut out: Vec<String> = Vec::new();
+    for (start, end) in hits {
+        // `import(…)`: the keyword token's parent is an `import` node of the same range
+        let token = root.descendant_for_byte_range(start, end);
+        let parent = token.and_then(|t| t.parent());
+        let grandparent = parent.and_then(|p| p.parent());
+        for node in [token, parent, grandparent].into_iter().flatten() {
+            if let Some(spec) = specifier(node, text) {
+                if (spec.starts_with("./") || spec.starts_with("../")) && !out.contains(&spec) {
+                    out.push(spec);
+                }
+            }
+        }
+    }
+    debug_assert_eq!(
+        out,
+        every_node(tree, text),
+        "the same as a walk of every node"
+    );
+    out
+}
+
+/// [`local_specifiers`] by a walk of every node: the reference for debug builds.
+fn every_node(tree: &Tree, text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
@@ -139,6 +173,20 @@ const again = require('./a');
             local_specifiers(&tree, text),
             ["./a", "../lib/b.js", "./c", "./d"]
         );
+    }
+
+    #[test]
+    fn the_words_elsewhere_are_no_specifiers() {
+        let text = r#"
+// require('./comment')
+const s = "import x from './string'";
+const r = reimport('./r'), requireX = requireAll('./all');
+exports.importer = require('./nested/' + name);
+module.exports = require(  './spaced' );
+"#;
+        let tree = flux_syntax::parse(text, flux_syntax::Dialect::JavaScript);
+        assert_eq!(local_specifiers(&tree, text), ["./spaced"]);
+        assert_eq!(every_node(&tree, text), ["./spaced"]);
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! Everything above it speaks byte offsets; only [`LineIndex`] knows about lines
 //! and UTF-16.
 
+mod field;
 mod line_index;
 pub mod queries;
 
+pub use field::NodeExt;
 pub use line_index::{LineCol, LineIndex};
 pub use tree_sitter::{Node, Tree};
 

@@ -7,7 +7,7 @@
 //! of bindings per name — so a reference before its `var`/function
 //! declaration resolves like one after it, in linear time.
 
-use flux_syntax::{Node, TextRange, Tree};
+use flux_syntax::{Node, NodeExt, TextRange, Tree};
 use tree_sitter::TreeCursor;
 
 use super::{
@@ -1347,7 +1347,7 @@ impl<'t> Builder<'t> {
                 self.recycle(kids);
             }
             "for_statement" => {
-                let lexical = node.child_by_field_name("initializer").is_some_and(|i| {
+                let lexical = node.field("initializer").is_some_and(|i| {
                     matches!(self.kind(i), "lexical_declaration" | "using_declaration")
                 });
                 let s = if lexical {
