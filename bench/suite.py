@@ -424,6 +424,13 @@ def main():
                 "" if tool == "flux-lsp" else ratio(ref.get("cpu"), r["cpu"])))
             if r["errors"]:
                 notes.append("%s %s: %s" % (tool, mode, "; ".join(r["errors"])))
+            if tool == "oxlint" and r.get("out") and os.path.exists(r["out"]):
+                import re
+                m = re.search(r"on (\d+) files", open(r["out"], errors="replace").read())
+                if m and int(m.group(1)) != len(tree_files):
+                    notes.append("oxlint %s linted %s of the %s files (it skips some paths it is given, e.g. "
+                                 "minified `*.min.js`)." % (mode, "{:,}".format(int(m.group(1))),
+                                                            "{:,}".format(len(tree_files))))
         out("")
     if lsp_rows and any(e != a.edits for _, _, e, _ in lsp_rows):
         notes.append("typescript.js: %d run(s) of %d edits (not %d × %d), so its p90/p99 are little more than "
