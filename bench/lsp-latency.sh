@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Edit → diagnostics latency of flux-lsp on real files, next to quick-lint-js.
+# The full suite (three files, oxlint too, CLI, tree-sitter floor) is bench/run.sh.
 # Not a test: prints numbers, asserts nothing. Writes nothing outside target/.
 #
 #   bench/lsp-latency.sh [EDITS]      (default 200 edits for lsp_latency.py)
@@ -29,7 +30,9 @@ fetch() { # package@version → unpacked folder
 EXPRESS=$(fetch express@5.1.0)/lib/application.js
 JQUERY=$(fetch jquery@4.0.0)/dist/jquery.js
 
-QLJS="$WORK/qljs/node_modules/quick-lint-js/quick-lint-js.exe"
+# Absolute: lsp_latency.py starts the server in the file's folder, where a
+# relative target/bench/... path does not exist ("cannot start server").
+QLJS="$(realpath "$WORK")/qljs/node_modules/quick-lint-js/quick-lint-js.exe"
 if [ ! -x "$QLJS" ]; then
   npm install --silent --prefix "$WORK/qljs" "quick-lint-js@$QLJS_VERSION" >/dev/null
 fi

@@ -1,29 +1,22 @@
 #!/usr/bin/env bash
-# Installs a pinned set of npm packages (thousands of real JavaScript files)
-# into target/big-tree, for measuring `flux-lsp --check` at scale:
+# Installs the pinned npm packages of bench/tree (package-lock.json: every
+# dependency pinned; 10,000+ real JavaScript files) into target/big-tree, for
+# measuring `flux-lsp --check` at scale (bench/run.sh uses it too):
 #   scripts/big-tree.sh            # install (once) and print the tree's size
 #   scripts/big-tree.sh --bench    # also time flux-lsp and oxlint on it
 # Not part of `cargo test`: it needs the npm registry and takes minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${BIG_TREE_DIR:-target/big-tree}
-OXLINT=oxlint@1.14.0
-PACKAGES=(
-  typescript@5.6.3 webpack@5.95.0 eslint@9.13.0 @babel/core@7.26.0
-  rxjs@7.8.1 lodash@4.17.21 express@4.21.1 socket.io@4.8.1 mongoose@8.8.0
-  moment@2.30.1 async@3.2.6 bluebird@3.7.2 ws@8.18.0 koa@2.15.3
-)
-mkdir -p "$DIR"
-if [ ! -d "$DIR/node_modules" ]; then
-  (cd "$DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
-    npm install --ignore-scripts --no-audit --no-fund --save-exact "${PACKAGES[@]}")
-fi
-# The checked tree is a copy without the `node_modules` name, which the
-# walker skips (dependencies are not the project's code).
+OXLINT=oxlint@1.94.0
+# The checked tree is the installed node_modules renamed: the walker skips
+# `node_modules` (dependencies are not the project's code).
 SRC="$DIR/src"
 if [ ! -d "$SRC" ]; then
-  cp -r "$DIR/node_modules" "$SRC"
-  # npm packages ship .gitignore/.npmignore-free trees, but hidden dirs (.bin) are skipped anyway.
+  mkdir -p "$DIR"
+  cp bench/tree/package.json bench/tree/package-lock.json "$DIR/"
+  (cd "$DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  mv "$DIR/node_modules" "$SRC"
 fi
 LIST="$DIR/files.txt"
 find "$SRC" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.jsx' \) \
