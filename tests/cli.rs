@@ -270,6 +270,7 @@ fn synthetic_report() -> Report {
     };
     Report {
         files: 2,
+        counts: Default::default(),
         sources,
         analyses: vec![analysis],
     }

@@ -152,7 +152,22 @@ pub fn summary(report: &Report, millis: u128) -> String {
     if suppressed > 0 {
         parts.push(format!("{suppressed} suppressed"));
     }
-    format!("{} in {millis} ms", parts.join(", "))
+    let c = &report.counts;
+    let mut not_analysed = Vec::new();
+    if c.skipped > 0 {
+        not_analysed.push(format!("{} skipped", c.skipped));
+    }
+    if c.cached > 0 {
+        not_analysed.push(format!("{} cached", c.cached));
+    }
+    if c.unchanged > 0 {
+        not_analysed.push(format!("{} unchanged", c.unchanged));
+    }
+    let tail = match not_analysed.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", not_analysed.join(", ")),
+    };
+    format!("{} in {millis} ms{tail}", parts.join(", "))
 }
 
 #[cfg(test)]
@@ -180,6 +195,7 @@ mod tests {
         };
         Report {
             files: 1,
+            counts: Default::default(),
             sources,
             analyses: vec![analysis],
         }
