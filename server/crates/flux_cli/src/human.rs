@@ -173,7 +173,7 @@ pub fn summary(report: &Report, millis: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Sources;
+    use crate::report::{Counts, Sources};
     use flux_analysis::Code;
 
     fn report(text: &str, range: std::ops::Range<usize>, severity: Severity) -> Report {
@@ -236,5 +236,17 @@ mod tests {
             "1 file checked, 0 warnings, 0 infos, 1 hint in 0 ms"
         );
         assert!(!r.has_warnings());
+        let mut r = report("x = 1;\n", 0..1, Severity::Hint);
+        r.files = 9;
+        r.counts = Counts {
+            analysed: 1,
+            cached: 2,
+            skipped: 6,
+            unchanged: 0,
+        };
+        assert_eq!(
+            summary(&r, 3),
+            "9 files checked, 0 warnings, 0 infos, 1 hint in 3 ms (6 skipped, 2 cached)"
+        );
     }
 }
