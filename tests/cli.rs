@@ -226,7 +226,15 @@ fn json_output_has_the_documented_shape() {
     keys.sort();
     assert_eq!(
         keys,
-        ["analysed", "cached", "files", "findings", "skipped", "unchanged", "version"],
+        [
+            "analysed",
+            "cached",
+            "files",
+            "findings",
+            "skipped",
+            "unchanged",
+            "version"
+        ],
         "{v}"
     );
     assert_eq!(v["version"], 1);

@@ -239,6 +239,11 @@ fn changed_since_checks_only_the_changed_parts() {
         "{files:?}"
     );
 
+    // a configuration change concerns every file
+    write(d, "flux.json", "{}");
+    let all = check(d, &["."], &["--changed-since", "HEAD"]);
+    assert_eq!((count(&all, "analysed"), count(&all, "unchanged")), (7, 0));
+
     let unknown = flux(d, &["--check", "--changed-since", "no-such-rev", "."]);
     assert_eq!(unknown.code, 2);
     assert!(

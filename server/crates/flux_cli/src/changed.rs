@@ -1,16 +1,19 @@
 //! `--changed-since REV`: the files changed since a git revision — committed
 //! since the merge base of REV and HEAD, staged, unstaged, and untracked (not
 //! ignored) — as absolute paths, deleted files included (a file importing a
-//! deleted one analyses differently).
+//! deleted one analyses differently). A changed `flux.json` changes every file.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use flux_analysis::config::FILE_NAME;
 use flux_analysis::resolve;
 
 pub struct Changed {
     paths: HashSet<String>,
+    /// A `flux.json` changed: every file may analyse differently.
+    pub config: bool,
 }
 
 /// Runs git in `dir`; stdout, or git's own message.
@@ -65,13 +68,16 @@ impl Changed {
             .map_err(|e| format!("--changed-since: git ls-files: {e}"))?;
         // Git names files from the top level, by their real path.
         let top = std::fs::canonicalize(&top).unwrap_or(top);
-        let paths = diff
+        let names: Vec<&str> = diff
             .split('\0')
             .chain(untracked.split('\0'))
             .filter(|p| !p.is_empty())
-            .map(|p| key(&top.join(p)))
             .collect();
-        Ok(Changed { paths })
+        let config = names
+            .iter()
+            .any(|p| Path::new(p).file_name() == Some(FILE_NAME.as_ref()));
+        let paths = names.iter().map(|p| key(&top.join(p))).collect();
+        Ok(Changed { paths, config })
     }
 
     /// Was the file at `absolute` (its real path) changed?

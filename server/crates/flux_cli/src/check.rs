@@ -200,7 +200,7 @@ fn analyse_group(config: &Loaded, inputs: Vec<Input>, scope: &Scope, progress: &
         .par_iter()
         .map(|component| {
             let fate = |f: Fate| (f, None);
-            if let Some(changed) = &scope.changed {
+            if let Some(changed) = scope.changed.as_ref().filter(|c| !c.config) {
                 let touched = component.iter().any(|&i| {
                     changed.contains(&files[i].absolute)
                         || changed.named_by(&files[i].absolute, &files[i].read.text)
