@@ -56,7 +56,7 @@ while IFS= read -r f; do
   size=$(stat -c %s "$f")
   start=$(date +%s%N)
   code=0
-  timeout -s KILL "$budget" "$bin" --check --format json "$f" >/dev/null 2>"$dir/stderr" || code=$?
+  timeout -s KILL "$budget" "$bin" --check --no-prefilter --format json "$f" >/dev/null 2>"$dir/stderr" || code=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   # 0/1: findings or none; 2: the file was reported unreadable (binary, not UTF-8).
   case $code in

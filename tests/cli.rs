@@ -224,9 +224,23 @@ fn json_output_has_the_documented_shape() {
     let v = json(&run);
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["files", "findings", "version"], "{v}");
+    assert_eq!(
+        keys,
+        [
+            "analysed",
+            "cached",
+            "files",
+            "findings",
+            "skipped",
+            "unchanged",
+            "version"
+        ],
+        "{v}"
+    );
     assert_eq!(v["version"], 1);
     assert_eq!(v["files"], 2);
+    // nothing in them names the catalog: checked without being parsed
+    assert_eq!((&v["skipped"], &v["analysed"]), (&2.into(), &0.into()));
     assert!(v["findings"].is_array());
 }
 
@@ -270,6 +284,7 @@ fn synthetic_report() -> Report {
     };
     Report {
         files: 2,
+        counts: Default::default(),
         sources,
         analyses: vec![analysis],
     }

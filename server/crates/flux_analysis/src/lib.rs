@@ -20,6 +20,7 @@ mod form;
 pub mod model;
 mod pipeline;
 mod program;
+pub mod relevance;
 pub mod resolve;
 pub mod scope;
 mod suppress;

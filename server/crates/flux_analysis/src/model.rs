@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 pub use flux_syntax::TextRange;
 
 /// Index of a fluxion in [`FileAnalysis::fluxions`].
@@ -194,7 +196,7 @@ pub struct Variable {
     pub group: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     Hint,
     Information,
@@ -224,7 +226,7 @@ impl Severity {
 }
 
 /// The stable codes of findings. `docs/rules.md#<code>` documents each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Code {
     BlocksReplication,
     ProcessLocalCache,
@@ -315,7 +317,7 @@ impl fmt::Display for Code {
 }
 
 /// A location a finding points to besides its primary range.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Related {
     /// The file, when it is not the finding's own.
     pub path: Option<String>,
@@ -324,14 +326,14 @@ pub struct Related {
 }
 
 /// The binding a finding is about.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BindingRef {
     pub name: String,
     /// The declaring identifier.
     pub range: TextRange,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

@@ -1,10 +1,12 @@
 //! `// flux-ignore-next-line CODE[, CODE]: reason` and
 //! `// flux-ignore-file CODE: reason` comments.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{Code, Finding, Severity, TextRange};
 use crate::program::{text_of, FileFacts};
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Suppression {
     /// The comment.
     pub range: TextRange,

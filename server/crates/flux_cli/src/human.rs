@@ -152,13 +152,28 @@ pub fn summary(report: &Report, millis: u128) -> String {
     if suppressed > 0 {
         parts.push(format!("{suppressed} suppressed"));
     }
-    format!("{} in {millis} ms", parts.join(", "))
+    let c = &report.counts;
+    let mut not_analysed = Vec::new();
+    if c.skipped > 0 {
+        not_analysed.push(format!("{} skipped", c.skipped));
+    }
+    if c.cached > 0 {
+        not_analysed.push(format!("{} cached", c.cached));
+    }
+    if c.unchanged > 0 {
+        not_analysed.push(format!("{} unchanged", c.unchanged));
+    }
+    let tail = match not_analysed.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", not_analysed.join(", ")),
+    };
+    format!("{} in {millis} ms{tail}", parts.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Sources;
+    use crate::report::{Counts, Sources};
     use flux_analysis::Code;
 
     fn report(text: &str, range: std::ops::Range<usize>, severity: Severity) -> Report {
@@ -180,6 +195,7 @@ mod tests {
         };
         Report {
             files: 1,
+            counts: Default::default(),
             sources,
             analyses: vec![analysis],
         }
@@ -220,5 +236,17 @@ mod tests {
             "1 file checked, 0 warnings, 0 infos, 1 hint in 0 ms"
         );
         assert!(!r.has_warnings());
+        let mut r = report("x = 1;\n", 0..1, Severity::Hint);
+        r.files = 9;
+        r.counts = Counts {
+            analysed: 1,
+            cached: 2,
+            skipped: 6,
+            unchanged: 0,
+        };
+        assert_eq!(
+            summary(&r, 3),
+            "9 files checked, 0 warnings, 0 infos, 1 hint in 3 ms (6 skipped, 2 cached)"
+        );
     }
 }

@@ -13,7 +13,16 @@ pub const VERSION: u32 = 1;
 #[derive(Debug, Serialize)]
 pub struct JsonReport {
     pub version: u32,
+    /// Every file checked: `analysed` + `cached` + `skipped` + `unchanged`.
     pub files: usize,
+    /// Parsed and analysed in this run.
+    pub analysed: usize,
+    /// Results read from `--cache`.
+    pub cached: usize,
+    /// Not parsed: nothing in them or the files linked to them names the catalog.
+    pub skipped: usize,
+    /// Not parsed: not changed, nor linked to a change, since `--changed-since`.
+    pub unchanged: usize,
     pub findings: Vec<JsonFinding>,
 }
 
@@ -107,6 +116,10 @@ pub fn build(report: &Report) -> JsonReport {
     JsonReport {
         version: VERSION,
         files: report.files,
+        analysed: report.counts.analysed,
+        cached: report.counts.cached,
+        skipped: report.counts.skipped,
+        unchanged: report.counts.unchanged,
         findings,
     }
 }

@@ -6,6 +6,8 @@
 //! I/O error (it takes precedence over 1, since the result of a run that
 //! could not read everything is incomplete).
 
+mod cache;
+mod changed;
 mod check;
 mod configs;
 pub mod github;
@@ -104,6 +106,22 @@ struct Cli {
     #[arg(long, value_name = "CODE", requires = "check")]
     allow: Vec<String>,
 
+    /// Parse every file, even those nothing of the catalog reaches (which
+    /// cannot hold a finding and are skipped by default).
+    #[arg(long, requires = "check")]
+    no_prefilter: bool,
+
+    /// Keep results in DIR, keyed by file contents, configuration and
+    /// version: a later run re-analyses only what changed (and what imports it).
+    #[arg(long, value_name = "DIR", requires = "check")]
+    cache: Option<PathBuf>,
+
+    /// Check only files changed since the git revision REV (committed since
+    /// the merge base, uncommitted, untracked), with the files linked to
+    /// them by imports.
+    #[arg(long, value_name = "REV", requires = "check")]
+    changed_since: Option<String>,
+
     /// Serve the language server protocol on stdin/stdout (the default).
     #[arg(long, conflicts_with = "check")]
     stdio: bool,
@@ -188,7 +206,9 @@ fn render_command(
     output: Option<&std::path::Path>,
     render: impl FnOnce(&report::Report) -> (String, i32),
 ) -> i32 {
-    let (report, io_errors) = match check::load(&default_paths(paths), config) {
+    // Entry points and pictures show every file: nothing is skipped.
+    let scope = check::Scope::default();
+    let (report, io_errors) = match check::load(&default_paths(paths), config, &scope) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -283,6 +303,33 @@ where
             return Outcome::Exit(EXIT_ERROR);
         }
     };
+    let cache = match cli.cache.as_deref().map(cache::Cache::open).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: --cache: {e}");
+            return Outcome::Exit(EXIT_ERROR);
+        }
+    };
+    let changed = match cli.changed_since.as_deref() {
+        None => None,
+        Some(rev) => {
+            // The repository of the first path (a file's folder).
+            let dir = match paths[0].is_dir() {
+                true => paths[0].clone(),
+                false => paths[0]
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from),
+            };
+            match changed::Changed::since(&dir, rev) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Outcome::Exit(EXIT_ERROR);
+                }
+            }
+        }
+    };
     let (mut out, color) = match open_output(cli.output.as_deref()) {
         Ok(o) => o,
         Err(code) => return Outcome::Exit(code),
@@ -292,6 +339,11 @@ where
         config: cli.config,
         color,
         policy,
+        scope: check::Scope {
+            prefilter: !cli.no_prefilter,
+            cache,
+            changed,
+        },
     };
     let code = check::check(&paths, &options, &mut out);
     if let Err(e) = out.flush() {

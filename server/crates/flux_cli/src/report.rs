@@ -59,9 +59,33 @@ impl Sources {
     }
 }
 
+/// What became of the checked files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Parsed and analysed.
+    pub analysed: usize,
+    /// Results read from `--cache`.
+    pub cached: usize,
+    /// Not parsed: nothing in their part names the catalog (they cannot hold a finding).
+    pub skipped: usize,
+    /// Not parsed: nothing in their part changed since `--changed-since`.
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.analysed += o.analysed;
+        self.cached += o.cached;
+        self.skipped += o.skipped;
+        self.unchanged += o.unchanged;
+    }
+}
+
 /// One run's results, files sorted by path and findings by position.
 pub struct Report {
+    /// Files checked, whether analysed, read from the cache or skipped.
     pub files: usize,
+    pub counts: Counts,
     pub sources: Sources,
     pub analyses: Vec<FileAnalysis>,
 }

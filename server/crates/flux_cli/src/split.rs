@@ -8,6 +8,7 @@
 //! imports: an extra link only merges components), so each component's
 //! analysis is the one the whole group would give.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use flux_analysis::resolve;
@@ -16,11 +17,11 @@ use crate::check::Read;
 
 /// Groups of indices into `reads`, each in input order; components in order
 /// of their first file.
-pub fn components(reads: &[Read]) -> Vec<Vec<usize>> {
+pub fn components<R: Borrow<Read>>(reads: &[R]) -> Vec<Vec<usize>> {
     let by_path: HashMap<String, usize> = reads
         .iter()
         .enumerate()
-        .map(|(i, r)| (resolve::normalize(&r.path), i))
+        .map(|(i, r)| (resolve::normalize(&r.borrow().path), i))
         .collect();
     let mut parent: Vec<usize> = (0..reads.len()).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -31,6 +32,7 @@ pub fn components(reads: &[Read]) -> Vec<Vec<usize>> {
         i
     }
     for (i, r) in reads.iter().enumerate() {
+        let r = r.borrow();
         for spec in specifiers(&r.text) {
             // Every candidate, not only the first that exists: a superset is safe.
             for candidate in resolve::candidates(&r.path, spec) {
@@ -55,7 +57,7 @@ pub fn components(reads: &[Read]) -> Vec<Vec<usize>> {
 }
 
 /// The contents of quoted strings that start like a relative specifier.
-fn specifiers(text: &str) -> impl Iterator<Item = &str> {
+pub fn specifiers(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
