@@ -75,12 +75,23 @@ pub fn byte_to_lsp(rope: &Rope, byte: usize, enc: PositionEncoding) -> LspPos {
     }
 }
 
-/// tree-sitter's Point is (row, byte column). Built from ropey lines (which
-/// also break at a lone `\r`, unlike tree-sitter): the tree stays byte-correct,
-/// so never derive LSP positions from `Node::start_position()`.
+/// tree-sitter's Point: row = `\n`s before `byte`, column = bytes since the
+/// last `\n`. Not ropey's lines, which also break at a lone `\r`: an
+/// InputEdit in ropey's rows shifts the old tree's extents wrongly and the
+/// incremental parse then differs from a fresh one. LSP positions still come
+/// from the rope, never from `Node::start_position()`. O(n), SIMD-counted.
 pub fn byte_to_point(rope: &Rope, byte: usize) -> Point {
-    let line = rope.byte_to_line(byte);
-    Point::new(line, byte - rope.line_to_byte(line))
+    let byte = byte.min(rope.len_bytes());
+    let (mut row, mut row_start, mut at) = (0, 0, 0);
+    for chunk in rope.byte_slice(..byte).chunks() {
+        let breaks = str_indices::lines_lf::count_breaks(chunk);
+        if breaks > 0 {
+            row += breaks;
+            row_start = at + chunk.rfind('\n').map_or(0, |i| i + 1);
+        }
+        at += chunk.len();
+    }
+    Point::new(row, byte - row_start)
 }
 
 /// Applies one content change. `None` range = full replacement (no
@@ -171,13 +182,19 @@ impl Document {
     /// Applies content changes in order: each edit reaches the old tree
     /// before the single incremental reparse (an unedited old tree silently
     /// gives a wrong tree).
+    ///
+    /// Around syntax errors tree-sitter's incremental reparse may recover
+    /// differently from a fresh parse (e.g. hang a trailing comment on
+    /// another node), so the tree, and the findings, would depend on the
+    /// edit history instead of the text. Trees with errors, before or after,
+    /// are therefore parsed afresh.
     pub fn apply<'a>(
         &mut self,
         changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
         enc: PositionEncoding,
         version: i32,
     ) {
-        let mut old = Some(self.tree.clone());
+        let mut old = (!self.tree.root_node().has_error()).then(|| self.tree.clone());
         for (range, text) in changes {
             match apply_change(&mut self.rope, range, text, enc) {
                 Some(edit) => {
@@ -188,7 +205,12 @@ impl Document {
                 None => old = None,
             }
         }
-        self.tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
+        let tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
+        self.tree = if old.is_some() && tree.root_node().has_error() {
+            parse_rope(&self.rope, None, self.dialect)
+        } else {
+            tree
+        };
         self.version = version;
     }
 }
