@@ -157,10 +157,22 @@ pub fn parse_rope(rope: &Rope, old: Option<&Tree>, dialect: Dialect) -> Tree {
 #[derive(Clone)]
 pub struct Document {
     pub rope: Rope,
+    /// The rope's tree; after [`Document::edit`], an edited old tree until
+    /// [`Document::reparse`].
     pub tree: Tree,
     pub version: i32,
     /// The grammar of the file (JavaScript, TypeScript, TSX), from its name.
     pub dialect: Dialect,
+    stale: Stale,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stale {
+    No,
+    /// The old tree carries every edit since: reparse from it.
+    Edited,
+    /// A full replacement, or an old tree with syntax errors: parse afresh.
+    Fresh,
 }
 
 impl Document {
@@ -176,42 +188,74 @@ impl Document {
             tree,
             version,
             dialect,
+            stale: Stale::No,
         }
     }
 
-    /// Applies content changes in order: each edit reaches the old tree
-    /// before the single incremental reparse (an unedited old tree silently
-    /// gives a wrong tree).
-    ///
-    /// Around syntax errors tree-sitter's incremental reparse may recover
-    /// differently from a fresh parse (e.g. hang a trailing comment on
-    /// another node), so the tree, and the findings, would depend on the
-    /// edit history instead of the text. Trees with errors, before or after,
-    /// are therefore parsed afresh.
+    /// [`Document::edit`], then [`Document::reparse`].
     pub fn apply<'a>(
         &mut self,
         changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
         enc: PositionEncoding,
         version: i32,
     ) {
-        let mut old = (!self.tree.root_node().has_error()).then(|| self.tree.clone());
+        self.edit(changes, enc, version);
+        self.reparse();
+    }
+
+    /// Applies content changes in order to the rope, and each edit to the
+    /// old tree (an unedited old tree silently gives a wrong tree). The
+    /// reparse waits for [`Document::reparse`]: a burst of changes costs one
+    /// parse (tree-sitter's incremental reparse is still linear in a long
+    /// list of statements).
+    ///
+    /// Around syntax errors tree-sitter's incremental reparse may recover
+    /// differently from a fresh parse (e.g. hang a trailing comment on
+    /// another node), so the tree, and the findings, would depend on the
+    /// edit history instead of the text. Trees with errors, before or after,
+    /// are therefore parsed afresh.
+    pub fn edit<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
+        enc: PositionEncoding,
+        version: i32,
+    ) {
+        if self.stale == Stale::No && self.tree.root_node().has_error() {
+            self.stale = Stale::Fresh;
+        }
         for (range, text) in changes {
             match apply_change(&mut self.rope, range, text, enc) {
-                Some(edit) => {
-                    if let Some(tree) = old.as_mut() {
-                        tree.edit(&edit);
-                    }
+                Some(edit) if self.stale != Stale::Fresh => {
+                    self.tree.edit(&edit);
+                    self.stale = Stale::Edited;
                 }
-                None => old = None,
+                Some(_) => {}
+                None => self.stale = Stale::Fresh,
             }
         }
-        let tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
-        self.tree = if old.is_some() && tree.root_node().has_error() {
-            parse_rope(&self.rope, None, self.dialect)
-        } else {
-            tree
-        };
         self.version = version;
+    }
+
+    /// Whether edits await [`Document::reparse`].
+    pub fn is_stale(&self) -> bool {
+        self.stale != Stale::No
+    }
+
+    /// Brings the tree up to date with the rope.
+    pub fn reparse(&mut self) {
+        self.tree = match self.stale {
+            Stale::No => return,
+            Stale::Fresh => parse_rope(&self.rope, None, self.dialect),
+            Stale::Edited => {
+                let tree = parse_rope(&self.rope, Some(&self.tree), self.dialect);
+                if tree.root_node().has_error() {
+                    parse_rope(&self.rope, None, self.dialect)
+                } else {
+                    tree
+                }
+            }
+        };
+        self.stale = Stale::No;
     }
 }
 

@@ -6,7 +6,11 @@
 //! * `edit`: the only place that knows position encodings; open documents
 //!   are ropes plus a tree-sitter tree edited with `InputEdit` and reparsed
 //!   incrementally from the previous tree, then handed to the database as an
-//!   input field (stack.md option B).
+//!   input field (stack.md option B). The reparse and the write wait for the
+//!   next reader (a request, the diagnostics worker): a burst of edits costs
+//!   one of each.
+//! * `framing`: reads the client's bytes; tower-lsp-server sees only
+//!   well-formed messages.
 //! * `to_lsp` / `from_lsp`: protocol types ↔ the core's byte ranges, by hand.
 //! * `server`: the `Backend`. Changes mutate under one `std::sync::Mutex`
 //!   before any `.await` (ordering); reads take a snapshot and run on the

@@ -311,7 +311,7 @@ async fn out_of_order_versions_keep_the_clients_text() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "minutes in a debug build, and needs flux.debug*: cargo test --test abuse -- --ignored"]
+#[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn a_burst_of_ten_thousand_edits() {
     const EDITS: i32 = 10_000;
     let mut client = Client::start();
