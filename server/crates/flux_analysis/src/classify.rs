@@ -681,11 +681,14 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     let Some(write) = facts.node_at(&u.write_range) else {
         return false;
     };
+    // Innermost last; one descent instead of a `parent()` per level.
+    let mut ancestors = flux_syntax::ancestors(facts.root, write);
     let write = {
         let mut w = write;
-        while let Some(p) = w.parent() {
+        while let Some(&p) = ancestors.last() {
             if p.byte_range() == u.write_range && p.kind() != "expression_statement" {
                 w = p;
+                ancestors.pop();
             } else {
                 break;
             }
@@ -721,7 +724,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     }
     // Walk up to the function boundary looking for a guard.
     let mut child = write;
-    let mut node = write.parent();
+    let mut node = ancestors.pop();
     while let Some(n) = node {
         match n.kind() {
             "function_expression"
@@ -777,7 +780,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
             _ => {}
         }
         child = n;
-        node = n.parent();
+        node = ancestors.pop();
     }
     false
 }

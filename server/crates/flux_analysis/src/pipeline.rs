@@ -612,7 +612,7 @@ fn methods_by_name(program: &Program<'_>) -> HashMap<String, Vec<(FileIx, FnIx)>
     for (file, facts) in program.files.iter().enumerate() {
         for (fx, func) in facts.functions.iter().enumerate() {
             let is_method = func.node.kind() == "method_definition"
-                || func.node.parent().is_some_and(|p| {
+                || func.parent.is_some_and(|p| {
                     p.kind() == "assignment_expression"
                         && p.child_by_field_name("left")
                             .is_some_and(|l| text_of(facts.text, l).contains(".prototype."))

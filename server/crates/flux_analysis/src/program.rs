@@ -23,6 +23,8 @@ const EVAL_DEPTH: u32 = 24;
 
 pub struct Function<'t> {
     pub node: Node<'t>,
+    /// Its parent node (kept: `Node::parent` descends from the root).
+    pub parent: Option<Node<'t>>,
     /// Declared name, else the variable/property it is assigned to.
     pub name: Option<String>,
     /// Return expressions of its own body (an arrow's expression body too).
@@ -452,15 +454,17 @@ impl<'t> FileFacts<'t> {
     /// returns, exports and comments.
     fn walk(&mut self) {
         let text = self.text;
-        // (node, enclosing function)
-        let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
-        while let Some((node, mut current)) = stack.pop() {
+        // (node, enclosing function, parent)
+        let mut stack: Vec<(Node<'t>, Option<FnIx>, Option<Node<'t>>)> =
+            vec![(self.root, None, None)];
+        while let Some((node, mut current, parent)) = stack.pop() {
             let kind = node.kind();
             if is_function(kind) {
                 let ix = self.functions.len();
                 self.functions.push(Function {
                     node,
-                    name: function_name(text, node),
+                    parent,
+                    name: function_name(text, node, parent),
                     returns: Vec::new(),
                     awaits: Vec::new(),
                     calls: Vec::new(),
@@ -534,7 +538,7 @@ impl<'t> FileFacts<'t> {
             let mut c = node.walk();
             let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
             for child in children.into_iter().rev() {
-                stack.push((child, current));
+                stack.push((child, current, Some(node)));
             }
         }
     }
@@ -773,11 +777,11 @@ impl<'t> FileFacts<'t> {
 
 /// Name of a function node: its own name, the variable or property it is
 /// assigned to, or the method name.
-fn function_name(text: &str, node: Node<'_>) -> Option<String> {
+fn function_name(text: &str, node: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
     if let Some(name) = node.child_by_field_name("name") {
         return Some(text_of(text, name).to_string());
     }
-    let parent = node.parent()?;
+    let parent = parent?;
     let name_node = match parent.kind() {
         "variable_declarator" => parent.child_by_field_name("name"),
         "pair" => parent.child_by_field_name("key"),

@@ -64,6 +64,23 @@ impl Dialect {
 
 /// Parses `text`. tree-sitter always yields a tree (with ERROR nodes where the
 /// text does not parse); `None` only if parsing was cancelled.
+/// The ancestors of `node` under `root`, outermost first, in one descent.
+/// `Node::parent` descends from the root on every call (tree-sitter keeps no
+/// parent pointers), so climbing k levels with it costs k descents: 10,000
+/// nested parentheses took minutes.
+pub fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut current = root;
+    while current.id() != node.id() {
+        let Some(child) = current.child_with_descendant(node) else {
+            break;
+        };
+        out.push(current);
+        current = child;
+    }
+    out
+}
+
 pub fn parse(text: &str, dialect: Dialect) -> Tree {
     let mut parser = tree_sitter::Parser::new();
     parser
