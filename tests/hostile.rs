@@ -96,10 +96,6 @@ fn nested(kind: &str) -> String {
 }
 
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "minutes in a debug build: cargo test --release --test hostile"
-)]
 fn ten_thousand_deep_nesting_on_a_two_megabyte_stack() {
     for kind in ["parens", "arrays", "functions", "callbacks"] {
         let analysis = analyze_on_small_stack(nested(kind));
@@ -113,10 +109,6 @@ fn ten_thousand_deep_nesting_on_a_two_megabyte_stack() {
 }
 
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "minutes in a debug build: cargo test --release --test hostile"
-)]
 fn ten_thousand_deep_nesting_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     for kind in ["parens", "arrays", "functions", "callbacks"] {

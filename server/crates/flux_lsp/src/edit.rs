@@ -75,12 +75,23 @@ pub fn byte_to_lsp(rope: &Rope, byte: usize, enc: PositionEncoding) -> LspPos {
     }
 }
 
-/// tree-sitter's Point is (row, byte column). Built from ropey lines (which
-/// also break at a lone `\r`, unlike tree-sitter): the tree stays byte-correct,
-/// so never derive LSP positions from `Node::start_position()`.
+/// tree-sitter's Point: row = `\n`s before `byte`, column = bytes since the
+/// last `\n`. Not ropey's lines, which also break at a lone `\r`: an
+/// InputEdit in ropey's rows shifts the old tree's extents wrongly and the
+/// incremental parse then differs from a fresh one. LSP positions still come
+/// from the rope, never from `Node::start_position()`. O(n), SIMD-counted.
 pub fn byte_to_point(rope: &Rope, byte: usize) -> Point {
-    let line = rope.byte_to_line(byte);
-    Point::new(line, byte - rope.line_to_byte(line))
+    let byte = byte.min(rope.len_bytes());
+    let (mut row, mut row_start, mut at) = (0, 0, 0);
+    for chunk in rope.byte_slice(..byte).chunks() {
+        let breaks = str_indices::lines_lf::count_breaks(chunk);
+        if breaks > 0 {
+            row += breaks;
+            row_start = at + chunk.rfind('\n').map_or(0, |i| i + 1);
+        }
+        at += chunk.len();
+    }
+    Point::new(row, byte - row_start)
 }
 
 /// Applies one content change. `None` range = full replacement (no
@@ -146,10 +157,22 @@ pub fn parse_rope(rope: &Rope, old: Option<&Tree>, dialect: Dialect) -> Tree {
 #[derive(Clone)]
 pub struct Document {
     pub rope: Rope,
+    /// The rope's tree; after [`Document::edit`], an edited old tree until
+    /// [`Document::reparse`].
     pub tree: Tree,
     pub version: i32,
     /// The grammar of the file (JavaScript, TypeScript, TSX), from its name.
     pub dialect: Dialect,
+    stale: Stale,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stale {
+    No,
+    /// The old tree carries every edit since: reparse from it.
+    Edited,
+    /// A full replacement, or an old tree with syntax errors: parse afresh.
+    Fresh,
 }
 
 impl Document {
@@ -165,31 +188,74 @@ impl Document {
             tree,
             version,
             dialect,
+            stale: Stale::No,
         }
     }
 
-    /// Applies content changes in order: each edit reaches the old tree
-    /// before the single incremental reparse (an unedited old tree silently
-    /// gives a wrong tree).
+    /// [`Document::edit`], then [`Document::reparse`].
     pub fn apply<'a>(
         &mut self,
         changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
         enc: PositionEncoding,
         version: i32,
     ) {
-        let mut old = Some(self.tree.clone());
+        self.edit(changes, enc, version);
+        self.reparse();
+    }
+
+    /// Applies content changes in order to the rope, and each edit to the
+    /// old tree (an unedited old tree silently gives a wrong tree). The
+    /// reparse waits for [`Document::reparse`]: a burst of changes costs one
+    /// parse (tree-sitter's incremental reparse is still linear in a long
+    /// list of statements).
+    ///
+    /// Around syntax errors tree-sitter's incremental reparse may recover
+    /// differently from a fresh parse (e.g. hang a trailing comment on
+    /// another node), so the tree, and the findings, would depend on the
+    /// edit history instead of the text. Trees with errors, before or after,
+    /// are therefore parsed afresh.
+    pub fn edit<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
+        enc: PositionEncoding,
+        version: i32,
+    ) {
+        if self.stale == Stale::No && self.tree.root_node().has_error() {
+            self.stale = Stale::Fresh;
+        }
         for (range, text) in changes {
             match apply_change(&mut self.rope, range, text, enc) {
-                Some(edit) => {
-                    if let Some(tree) = old.as_mut() {
-                        tree.edit(&edit);
-                    }
+                Some(edit) if self.stale != Stale::Fresh => {
+                    self.tree.edit(&edit);
+                    self.stale = Stale::Edited;
                 }
-                None => old = None,
+                Some(_) => {}
+                None => self.stale = Stale::Fresh,
             }
         }
-        self.tree = parse_rope(&self.rope, old.as_ref(), self.dialect);
         self.version = version;
+    }
+
+    /// Whether edits await [`Document::reparse`].
+    pub fn is_stale(&self) -> bool {
+        self.stale != Stale::No
+    }
+
+    /// Brings the tree up to date with the rope.
+    pub fn reparse(&mut self) {
+        self.tree = match self.stale {
+            Stale::No => return,
+            Stale::Fresh => parse_rope(&self.rope, None, self.dialect),
+            Stale::Edited => {
+                let tree = parse_rope(&self.rope, Some(&self.tree), self.dialect);
+                if tree.root_node().has_error() {
+                    parse_rope(&self.rope, None, self.dialect)
+                } else {
+                    tree
+                }
+            }
+        };
+        self.stale = Stale::No;
     }
 }
 

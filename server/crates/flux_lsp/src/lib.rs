@@ -6,7 +6,11 @@
 //! * `edit`: the only place that knows position encodings; open documents
 //!   are ropes plus a tree-sitter tree edited with `InputEdit` and reparsed
 //!   incrementally from the previous tree, then handed to the database as an
-//!   input field (stack.md option B).
+//!   input field (stack.md option B). The reparse and the write wait for the
+//!   next reader (a request, the diagnostics worker): a burst of edits costs
+//!   one of each.
+//! * `framing`: reads the client's bytes; tower-lsp-server sees only
+//!   well-formed messages.
 //! * `to_lsp` / `from_lsp`: protocol types ↔ the core's byte ranges, by hand.
 //! * `server`: the `Backend`. Changes mutate under one `std::sync::Mutex`
 //!   before any `.await` (ordering); reads take a snapshot and run on the
@@ -16,6 +20,7 @@
 //!   and served by `textDocument/diagnostic` to those that can.
 
 pub mod edit;
+pub mod framing;
 pub mod from_lsp;
 mod parent;
 pub mod scan;
@@ -39,12 +44,35 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i3
     let (flag, gone) = (shutdown.clone(), parent_gone.clone());
     let (service, socket) =
         LspService::new(move |client| Backend::new(client, flag).watching_parent(gone));
+    // The client's bytes are framed by `framing`; tower-lsp-server reads
+    // and writes through in-memory pipes (its own reader stops at the first
+    // bad frame).
+    let (server_in, to_server) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (frames, frames_rx) = tokio::sync::mpsc::unbounded_channel();
     // 64: notifications are admitted while slow requests run (stack.md D3).
-    let server = Server::new(input, output, socket)
+    let server = Server::new(server_in, server_out, socket)
         .concurrency_level(64)
         .serve(service);
+    let reading = framing::read_input(input, to_server, frames.clone());
+    let session = async {
+        tokio::join!(server, framing::relay_output(from_server, frames));
+    };
+    // The session ends at `exit` or when the end of input reaches the
+    // server; then reading stops too (stdin may stay open), which drops the
+    // last sender and lets the writer finish.
+    let run = async {
+        let reading = async {
+            reading.await;
+            std::future::pending::<()>().await
+        };
+        tokio::select! {
+            () = session => {}
+            () = reading => {}
+        }
+    };
     tokio::select! {
-        () = server => {}
+        _ = async { tokio::join!(run, framing::write_output(frames_rx, output)) } => {}
         () = parent_gone.notified() => return 1,
     }
     if shutdown.load(Ordering::SeqCst) {

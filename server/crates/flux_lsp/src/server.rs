@@ -64,7 +64,26 @@ struct State {
     /// What was last pushed per open document: an unchanged document is not
     /// pushed again when another one is edited.
     published: HashMap<Uri, (i32, Vec<Diagnostic>)>,
+    diagnostics: DiagnosticsQueue,
+    /// The snapshots in flight (requests, diagnostics), by serial: a change
+    /// cancels them at once (ContentModified), before its database write.
+    in_flight: HashMap<u64, flux_ide::CancellationToken>,
+    serial: u64,
 }
+
+/// The documents whose diagnostics are due (push clients).
+#[derive(Default)]
+struct DiagnosticsQueue {
+    uris: Vec<Uri>,
+    /// Bumped by every request for diagnostics: the worker waits until it
+    /// stays put for [`QUIET`].
+    generation: u64,
+    /// A worker task is running.
+    worker: bool,
+}
+
+/// How long changes must pause before a queued analysis starts.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// What a request runs with: the document as of the snapshot.
 struct DocCtx {
@@ -97,6 +116,16 @@ impl Drop for CancelOnDrop {
         if let Some(token) = self.0.take() {
             token.cancel();
         }
+    }
+}
+
+/// Unregisters a snapshot from [`State::in_flight`], also when the handler
+/// future is dropped (`$/cancelRequest`).
+struct Landing(Arc<Mutex<State>>, u64);
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        lock(&self.0).landed(self.1);
     }
 }
 
@@ -163,6 +192,41 @@ impl State {
     }
 
     /// Reads from disk the local files `path` imports that the host lacks.
+    /// Writes the documents edited since the last reader into the database:
+    /// `did_change` only edits the rope, the reparse and the write wait for
+    /// a reader, so a burst of edits costs one parse and one write (each
+    /// write also waits for the snapshots in flight).
+    /// Registers a snapshot's token until [`State::landed`].
+    fn take_off(&mut self, analysis: &flux_ide::Analysis) -> u64 {
+        self.serial += 1;
+        self.in_flight
+            .insert(self.serial, analysis.cancellation_token());
+        self.serial
+    }
+
+    fn landed(&mut self, serial: u64) {
+        self.in_flight.remove(&serial);
+    }
+
+    fn sync(&mut self) {
+        let stale: Vec<Uri> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.is_stale())
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in stale {
+            let Some(doc) = self.docs.get_mut(&uri) else {
+                continue;
+            };
+            doc.reparse();
+            let (text, tree) = (Arc::<str>::from(doc.rope.to_string()), doc.tree.clone());
+            let path = from_lsp::path(&uri);
+            self.host.set_file(&path, text, Some(tree));
+            self.load_missing_imports(&path);
+        }
+    }
+
     fn load_missing_imports(&mut self, path: &str) {
         for candidates in self.host.missing_imports(path) {
             for candidate in candidates {
@@ -255,6 +319,9 @@ impl Backend {
             client: ClientFlags::default(),
             pending: Vec::new(),
             published: HashMap::new(),
+            diagnostics: DiagnosticsQueue::default(),
+            in_flight: HashMap::new(),
+            serial: 0,
         };
         Backend {
             client,
@@ -305,56 +372,100 @@ impl Backend {
         }
     }
 
-    /// Recomputes and pushes the diagnostics of `uris` (push clients only).
-    /// The snapshot goes straight into `spawn_blocking`; the async part only
-    /// publishes.
+    /// Recomputes and pushes the diagnostics of `uris` (push clients only),
+    /// coalesced: one worker analyses what is queued. Each write waits for
+    /// the snapshots in flight, and an analysis is cancelled only between
+    /// queries, so a job per edit made a burst of edits wait for an analysis
+    /// each (quadratic). When idle the worker starts at once; with changes
+    /// queued behind a run, it waits for them to pause ([`QUIET`]).
     fn schedule_diagnostics(&self, uris: Vec<Uri>) {
-        let (analysis, ctxs) = {
-            let st = self.lock();
+        {
+            let mut st = self.lock();
             if st.client.pull_diagnostics || uris.is_empty() {
                 return;
             }
-            (
-                st.host.analysis(),
-                uris.iter().filter_map(|u| st.ctx(u)).collect::<Vec<_>>(),
-            )
-        };
-        let job = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
-                analysis.with_db(|db| {
-                    ctxs.into_iter()
-                        .map(|ctx| {
-                            let diagnostics = compute_diagnostics(db, &ctx).unwrap_or_default();
-                            (ctx.uri, ctx.version, diagnostics)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            }))
-        });
-        let (client, state, publish) = (
-            self.client.clone(),
-            self.state.clone(),
-            self.publish.clone(),
-        );
-        tokio::spawn(async move {
-            let results = match job.await {
+            let queue = &mut st.diagnostics;
+            for uri in uris {
+                if !queue.uris.contains(&uri) {
+                    queue.uris.push(uri);
+                }
+            }
+            queue.generation += 1;
+            if std::mem::replace(&mut queue.worker, true) {
+                return;
+            }
+        }
+        let backend = self.clone();
+        tokio::spawn(async move { backend.diagnostics_worker().await });
+    }
+
+    async fn diagnostics_worker(self) {
+        let mut first = true;
+        loop {
+            while !first {
+                let seen = self.lock().diagnostics.generation;
+                tokio::time::sleep(QUIET).await;
+                if self.lock().diagnostics.generation == seen {
+                    break;
+                }
+            }
+            first = false;
+            // The snapshot goes straight into `spawn_blocking`.
+            let (analysis, ctxs) = {
+                let mut st = self.lock();
+                let uris = std::mem::take(&mut st.diagnostics.uris);
+                if uris.is_empty() {
+                    st.diagnostics.worker = false;
+                    return;
+                }
+                st.sync();
+                let ctxs: Vec<_> = uris.iter().filter_map(|u| st.ctx(u)).collect();
+                let analysis = st.host.analysis();
+                (analysis, ctxs)
+            };
+            let landing = Landing(self.state.clone(), self.lock().take_off(&analysis));
+            let uris: Vec<Uri> = ctxs.iter().map(|c| c.uri.clone()).collect();
+            let job = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    analysis.with_db(|db| {
+                        ctxs.into_iter()
+                            .map(|ctx| {
+                                let diagnostics = compute_diagnostics(db, &ctx).unwrap_or_default();
+                                (ctx.uri, ctx.version, diagnostics)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                }))
+            });
+            let result = job.await;
+            drop(landing);
+            let results = match result {
                 Ok(Ok(Ok(results))) => results,
-                Ok(Ok(Err(_cancelled))) => return, // a newer change scheduled its own run
+                Ok(Ok(Err(_cancelled))) => {
+                    // A change: analyse these again with it.
+                    let mut st = self.lock();
+                    for uri in uris {
+                        if !st.diagnostics.uris.contains(&uri) {
+                            st.diagnostics.uris.push(uri);
+                        }
+                    }
+                    continue;
+                }
                 Ok(Err(payload)) => {
                     let message = format!("diagnostics panicked: {}", panic_message(&*payload));
                     eprintln!("flux-lsp: {message}");
-                    client.log_message(MessageType::ERROR, message).await;
-                    return;
+                    self.client.log_message(MessageType::ERROR, message).await;
+                    continue;
                 }
                 Err(e) => {
                     eprintln!("flux-lsp: diagnostics task failed: {e}");
-                    return;
+                    continue;
                 }
             };
-            let _serial = publish.lock().await;
+            let _serial = self.publish.lock().await;
             for (uri, version, diagnostics) in results {
                 let fresh = {
-                    let mut st = lock(&state);
+                    let mut st = self.lock();
                     let current = st.docs.get(&uri).map(|d| d.version) == Some(version);
                     let entry = (version, diagnostics);
                     let new = current && st.published.get(&uri) != Some(&entry);
@@ -364,12 +475,12 @@ impl Backend {
                     new.then_some(entry.1)
                 };
                 if let Some(diagnostics) = fresh {
-                    client
+                    self.client
                         .publish_diagnostics(uri, diagnostics, Some(version))
                         .await;
                 }
             }
-        });
+        }
     }
 
     /// Runs `f` on a snapshot on the blocking pool. `$/cancelRequest` cancels
@@ -380,13 +491,17 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce(&dyn Db, SourceFile, &DocCtx) -> Option<T> + Send + 'static,
     {
-        let (analysis, ctx) = {
-            let st = self.lock();
+        let (analysis, ctx, serial) = {
+            let mut st = self.lock();
             let Some(ctx) = st.ctx(uri) else {
                 return Ok(None);
             };
-            (st.host.analysis(), ctx)
+            st.sync();
+            let analysis = st.host.analysis();
+            let serial = st.take_off(&analysis);
+            (analysis, ctx, serial)
         };
+        let landing = Landing(self.state.clone(), serial);
         let mut guard = CancelOnDrop(Some(analysis.cancellation_token()));
         let job = tokio::task::spawn_blocking(move || {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -395,6 +510,7 @@ impl Backend {
         });
         let result = job.await;
         guard.0 = None;
+        drop(landing);
         match result {
             Ok(Ok(Ok(value))) => Ok(value),
             Ok(Ok(Err(_cancelled))) => Err(Error::content_modified()),
@@ -684,11 +800,11 @@ impl LanguageServer for Backend {
                     .map(|r| (from_lsp::pos(r.start), from_lsp::pos(r.end)));
                 (range, c.text.as_str())
             });
-            doc.apply(changes, enc, params.text_document.version);
-            let (text, tree) = (Arc::<str>::from(doc.rope.to_string()), doc.tree.clone());
+            doc.edit(changes, enc, params.text_document.version);
+            for token in st.in_flight.values() {
+                token.cancel();
+            }
             let path = from_lsp::path(&uri);
-            st.host.set_file(&path, text, Some(tree));
-            st.load_missing_imports(&path);
             // Pull clients re-pull the edited document themselves; the open
             // documents importing it need a refresh.
             let importers = st.client.pull_diagnostics

@@ -55,6 +55,65 @@ fn ropey_counts_only_lsp_line_breaks() {
     assert_eq!(rope.len_lines(), 3);
 }
 
+/// tree-sitter breaks rows at `\n` only; a lone `\r` (a line break for LSP
+/// and the rope) stays in the row. Every node's start, as tree-sitter
+/// computes it, must be what `byte_to_point` gives for its byte.
+#[test]
+fn points_are_tree_sitter_points_across_lone_cr() {
+    let text = "a = 1;\rb = (2,\r\n  3);\r\rc\n\r d = '漢';\r";
+    let rope = Rope::from_str(text);
+    let tree = parse_rope(&rope, None, Dialect::JavaScript);
+    let mut cursor = tree.walk();
+    let mut seen = 0;
+    loop {
+        let node = cursor.node();
+        assert_eq!(
+            byte_to_point(&rope, node.start_byte()),
+            node.start_position(),
+            "{} at {}",
+            node.kind(),
+            node.start_byte()
+        );
+        assert_eq!(byte_to_point(&rope, node.end_byte()), node.end_position());
+        seen += 1;
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+        if cursor.node() == tree.root_node() {
+            break;
+        }
+    }
+    assert!(seen > 10);
+    assert_eq!(
+        byte_to_point(&rope, text.find('b').unwrap()),
+        Point::new(0, 7)
+    );
+}
+
+/// The fuzzer's `edits` crash 50decc8a, reduced: after this edit the
+/// incremental reparse hung the trailing comment on the program, a fresh
+/// parse on the `if`. Erroneous trees are now parsed afresh.
+#[test]
+fn an_edit_around_a_syntax_error_gives_the_fresh_parse() {
+    let mut doc = Document::new(
+        ";count += 1\r\n }[\nel漢漢é]=>😀,count += 1\t//';acount += 1if (x) /* */",
+        1,
+    );
+    assert!(
+        doc.tree.root_node().has_error(),
+        "`}}[` is an error already"
+    );
+    doc.apply(
+        [(Some((pos(0, 0), pos(1, 13))), "${)if (x) ")],
+        PositionEncoding::Utf8,
+        2,
+    );
+    let fresh = parse_rope(&doc.rope, None, doc.dialect);
+    assert!(fresh.root_node().has_error());
+    assert_eq!(doc.tree.root_node().to_sexp(), fresh.root_node().to_sexp());
+}
+
 const ALPHABET: &[&str] = &[
     "a",
     "b",
