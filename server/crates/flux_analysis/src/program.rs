@@ -46,7 +46,8 @@ impl<'t> Parents<'t> {
             Some(p) => Some(*p),
             None => node.parent(),
         };
-        debug_assert_eq!(found, node.parent(), "the index agrees with tree-sitter");
+        // Not a debug_assert: `parent()` is O(depth), which made deep trees
+        // quadratic in debug builds; `tests::indexes_agree_with_tree_sitter` checks.
         found
     }
 }
@@ -768,11 +769,6 @@ impl<'t> FileFacts<'t> {
                 range.start < range.end && !n.children(&mut c).any(|k| k.byte_range() == *range)
             })
             .or_else(|| self.root.descendant_for_byte_range(range.start, range.end));
-        debug_assert_eq!(
-            found,
-            self.root.descendant_for_byte_range(range.start, range.end),
-            "the index agrees with tree-sitter"
-        );
         found
     }
 
@@ -1661,4 +1657,58 @@ fn climb_to_expression<'t>(parents: &Parents<'t>, node: Node<'t>, range: &TextRa
         }
     }
     node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parent and range indexes answer what tree-sitter answers, for
+    /// every node of every fixture (they replace its O(depth) lookups).
+    #[test]
+    fn indexes_agree_with_tree_sitter() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures");
+        let mut files = 0;
+        for entry in walkdir(root.as_ref()) {
+            let Some(dialect) = flux_syntax::Dialect::from_path(&entry.to_string_lossy()) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&entry).unwrap();
+            let tree = flux_syntax::parse(&text, dialect);
+            let path = entry.to_string_lossy().into_owned();
+            let file = SourceFile {
+                path: &path,
+                text: &text,
+            };
+            let facts = FileFacts::collect(&file, &tree);
+            let mut cursor = tree.walk();
+            let mut stack = vec![tree.root_node()];
+            while let Some(node) = stack.pop() {
+                assert_eq!(facts.parents.of(node), node.parent(), "{path}: parent");
+                let range = node.byte_range();
+                assert_eq!(
+                    facts.node_at(&range),
+                    tree.root_node()
+                        .descendant_for_byte_range(range.start, range.end),
+                    "{path}: node at {range:?}"
+                );
+                stack.extend(node.named_children(&mut cursor));
+            }
+            files += 1;
+        }
+        assert!(files > 40, "fixtures found: {files}");
+    }
+
+    fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walkdir(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
 }
