@@ -376,8 +376,10 @@ impl Backend {
     /// coalesced: one worker analyses what is queued. Each write waits for
     /// the snapshots in flight, and an analysis is cancelled only between
     /// queries, so a job per edit made a burst of edits wait for an analysis
-    /// each (quadratic). When idle the worker starts at once; with changes
-    /// queued behind a run, it waits for them to pause ([`QUIET`]).
+    /// each (quadratic). When idle the worker starts at once, and ends as
+    /// soon as nothing is queued; only changes that queued up behind a run
+    /// wait for a pause ([`QUIET`]): the user is typing faster than the
+    /// analysis, whose result would be outdated anyway.
     fn schedule_diagnostics(&self, uris: Vec<Uri>) {
         {
             let mut st = self.lock();
@@ -402,8 +404,17 @@ impl Backend {
     async fn diagnostics_worker(self) {
         let mut first = true;
         loop {
+            // Only changes that queued up behind a run wait for a pause; with
+            // nothing queued the worker ends at once (no delay on the next
+            // keystroke, which starts a new worker).
             while !first {
-                let seen = self.lock().diagnostics.generation;
+                let (seen, queued) = {
+                    let st = self.lock();
+                    (st.diagnostics.generation, !st.diagnostics.uris.is_empty())
+                };
+                if !queued {
+                    break;
+                }
                 tokio::time::sleep(QUIET).await;
                 if self.lock().diagnostics.generation == seen {
                     break;
