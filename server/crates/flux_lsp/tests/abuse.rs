@@ -5,162 +5,22 @@
 //! process dying. The server answers with the right errors, keeps the
 //! client's text (`flux.debugDocument`, debug builds) and keeps serving.
 
-use std::time::Duration;
+mod client;
 
+use client::{edit, frame, Client};
 use serde_json::{json, Value};
-use tokio::io::{
-    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
-};
-use tokio::task::JoinHandle;
-use tokio::time::timeout;
 
-/// Generous: only a hang reaches it.
-const WAIT: Duration = Duration::from_secs(60);
 const URI: &str = "file:///tmp/flux-lsp-abuse/app.js";
 
-struct Client {
-    rx: BufReader<ReadHalf<DuplexStream>>,
-    tx: WriteHalf<DuplexStream>,
-    next_id: i64,
-    inbox: Vec<Value>,
-    server: JoinHandle<i32>,
+/// The utf-16 client of every test here.
+fn utf16() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]}})
 }
 
-fn frame(body: &str) -> String {
-    format!("Content-Length: {}\r\n\r\n{body}", body.len())
-}
-
-impl Client {
-    fn start() -> Client {
-        let (client_end, server_end) = tokio::io::duplex(1 << 20);
-        let (server_rx, server_tx) = tokio::io::split(server_end);
-        let server = tokio::spawn(flux_lsp::serve(server_rx, server_tx));
-        let (rx, tx) = tokio::io::split(client_end);
-        Client {
-            rx: BufReader::new(rx),
-            tx,
-            next_id: 0,
-            inbox: Vec::new(),
-            server,
-        }
-    }
-
-    async fn raw(&mut self, bytes: &[u8]) {
-        self.tx.write_all(bytes).await.unwrap();
-        self.tx.flush().await.unwrap();
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.raw(frame(&message.to_string()).as_bytes()).await;
-    }
-
-    async fn recv(&mut self) -> Value {
-        let read = async {
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                assert!(self.rx.read_line(&mut line).await.unwrap() > 0, "closed");
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                if let Some(v) = line.strip_prefix("Content-Length: ") {
-                    length = v.parse().unwrap();
-                }
-            }
-            let mut body = vec![0; length];
-            self.rx.read_exact(&mut body).await.unwrap();
-            serde_json::from_slice::<Value>(&body).unwrap()
-        };
-        let message = timeout(WAIT, read).await.expect("the server answers");
-        if message.get("method").is_some() && message.get("id").is_some() {
-            let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": null});
-            self.send(reply).await;
-        }
-        message
-    }
-
-    async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
-            .await;
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> i64 {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        id
-    }
-
-    /// The first message (response or notification) satisfying `pred`.
-    async fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.inbox.iter().position(&pred) {
-            return self.inbox.remove(i);
-        }
-        loop {
-            let message = self.recv().await;
-            if pred(&message) {
-                return message;
-            }
-            self.inbox.push(message);
-        }
-    }
-
-    async fn response(&mut self, id: i64) -> Value {
-        self.wait_for(|m| m["id"] == id && m.get("method").is_none())
-            .await
-    }
-
-    async fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.request(method, params).await;
-        let response = self.response(id).await;
-        assert!(response.get("error").is_none(), "{method}: {response}");
-        response["result"].clone()
-    }
-
-    async fn initialize(&mut self, process_id: Option<u32>) {
-        let caps = json!({"general": {"positionEncodings": ["utf-16"]}});
-        let params = json!({"processId": process_id, "rootUri": null, "capabilities": caps});
-        self.call("initialize", params).await;
-        self.notify("initialized", json!({})).await;
-    }
-
-    async fn open(&mut self, uri: &str, text: &str) {
-        let doc = json!({"uri": uri, "languageId": "javascript", "version": 1, "text": text});
-        self.notify("textDocument/didOpen", json!({"textDocument": doc}))
-            .await;
-    }
-
-    async fn change(&mut self, uri: &str, version: i32, changes: Value) {
-        let params =
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
-        self.notify("textDocument/didChange", params).await;
-    }
-
-    async fn document(&mut self, uri: &str) -> Value {
-        let params = json!({"command": "flux.debugDocument", "arguments": [uri]});
-        self.call("workspace/executeCommand", params).await
-    }
-
-    /// Proof of life: a request answered after the abuse.
-    async fn still_serving(&mut self) {
-        let params = json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}});
-        self.call("textDocument/hover", params).await;
-    }
-
-    async fn shutdown(mut self) -> i32 {
-        self.call("shutdown", Value::Null).await;
-        self.notify("exit", Value::Null).await;
-        timeout(WAIT, self.server)
-            .await
-            .expect("exit ends the server")
-            .unwrap()
-    }
-}
-
-fn edit(start: (u32, u32), end: (u32, u32), text: &str) -> Value {
-    json!({"range": {"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}}, "text": text})
+/// Proof of life: a request answered after the abuse.
+async fn still_serving(client: &mut Client) {
+    let params = json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}});
+    client.call("textDocument/hover", params).await;
 }
 
 fn is_error(code: i64) -> impl Fn(&Value) -> bool {
@@ -170,7 +30,7 @@ fn is_error(code: i64) -> impl Fn(&Value) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_frames_are_answered_and_the_server_keeps_serving() {
     let mut client = Client::start();
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     client.open(URI, "let n = 0;\n").await;
     // Not JSON → -32700 with a null id.
     client
@@ -200,7 +60,7 @@ async fn malformed_frames_are_answered_and_the_server_keeps_serving() {
     // A body that is not UTF-8.
     client.raw(b"Content-Length: 4\r\n\r\n\"\xff\xfe\"").await;
     client.wait_for(is_error(-32700)).await;
-    client.still_serving().await;
+    still_serving(&mut client).await;
     let doc = client.document(URI).await;
     assert_eq!(doc["text"], "let n = 0;\n");
     assert_eq!(client.shutdown().await, 0);
@@ -216,7 +76,7 @@ async fn requests_before_initialize_and_unknown_methods() {
         )
         .await;
     assert_eq!(client.response(id).await["error"]["code"], -32002);
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     let id = client.request("flux/noSuchMethod", json!({})).await;
     assert_eq!(client.response(id).await["error"]["code"], -32601);
     // An unknown notification is dropped without an answer.
@@ -226,7 +86,7 @@ async fn requests_before_initialize_and_unknown_methods() {
         .await;
     let again = client.response(id).await;
     assert!(again.get("error").is_some(), "a second initialize: {again}");
-    client.still_serving().await;
+    still_serving(&mut client).await;
     assert_eq!(client.shutdown().await, 0);
 }
 
@@ -234,7 +94,7 @@ async fn requests_before_initialize_and_unknown_methods() {
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn edits_to_unknown_documents_and_past_the_end() {
     let mut client = Client::start();
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     let other = "file:///tmp/flux-lsp-abuse/never-opened.js";
     client
         .change(other, 2, json!([edit((0, 0), (0, 0), "x")]))
@@ -276,7 +136,7 @@ async fn edits_to_unknown_documents_and_past_the_end() {
     let doc = client.document(URI).await;
     assert_eq!(doc["text"], "aB\r\né-|😀\nEND!");
     assert_eq!(doc["version"], 6);
-    client.still_serving().await;
+    still_serving(&mut client).await;
     assert_eq!(client.shutdown().await, 0);
 }
 
@@ -286,7 +146,7 @@ async fn edits_to_unknown_documents_and_past_the_end() {
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn out_of_order_versions_keep_the_clients_text() {
     let mut client = Client::start();
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     client.open(URI, "let n = 0;\n").await;
     client
         .change(URI, 10, json!([edit((0, 8), (0, 9), "1")]))
@@ -315,7 +175,7 @@ async fn out_of_order_versions_keep_the_clients_text() {
 async fn a_burst_of_ten_thousand_edits() {
     const EDITS: i32 = 10_000;
     let mut client = Client::start();
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     let prelude =
         "var app = require('express')(), count = 0;\napp.get('/', function (req, res) {\n";
     client.open(URI, &format!("{prelude}}});\n")).await;
@@ -365,7 +225,7 @@ async fn a_burst_of_ten_thousand_edits() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_request_cancelled() {
     let mut client = Client::start();
-    client.initialize(None).await;
+    client.initialize(utf16()).await;
     client
         .open(
             URI,
@@ -406,7 +266,7 @@ async fn every_request_cancelled() {
         let cancelled = response["error"]["code"] == -32800;
         assert!(cancelled || response.get("result").is_some(), "{response}");
     }
-    client.still_serving().await;
+    still_serving(&mut client).await;
     assert_eq!(client.shutdown().await, 0);
 }
 
@@ -418,14 +278,11 @@ async fn the_server_exits_when_the_editor_process_dies() {
         .spawn()
         .unwrap();
     let mut client = Client::start();
-    client.initialize(Some(editor.id())).await;
-    client.still_serving().await;
+    client.initialize_as(Some(editor.id()), utf16()).await;
+    still_serving(&mut client).await;
     editor.kill().unwrap();
     editor.wait().unwrap(); // reaped: a zombie still answers kill(pid, 0)
                             // Input stays open, no `exit`: only the watch can end the server.
-    let code = timeout(WAIT, client.server)
-        .await
-        .expect("the server exits")
-        .unwrap();
+    let code = client.exit_code().await;
     assert_eq!(code, 1);
 }

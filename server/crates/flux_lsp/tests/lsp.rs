@@ -2,205 +2,22 @@
 //! framing, so that tower-lsp's scheduler (ordering, cancellation) is the
 //! real one. Every wait has a timeout.
 
+mod client;
+
 use std::time::Duration;
 
+use client::{edit, Client};
 use serde_json::{json, Value};
-use tokio::io::{
-    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
-};
-use tokio::task::JoinHandle;
-use tokio::time::timeout;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-struct TestClient {
-    rx: BufReader<ReadHalf<DuplexStream>>,
-    tx: WriteHalf<DuplexStream>,
-    next_id: i64,
-    /// Notifications read while waiting for something else.
-    inbox: Vec<Value>,
-    server: Option<JoinHandle<i32>>,
-}
-
-impl TestClient {
-    fn start() -> TestClient {
-        let (client_end, server_end) = tokio::io::duplex(1 << 20);
-        let (server_rx, server_tx) = tokio::io::split(server_end);
-        let server = tokio::spawn(flux_lsp::serve(server_rx, server_tx));
-        let (rx, tx) = tokio::io::split(client_end);
-        TestClient {
-            rx: BufReader::new(rx),
-            tx,
-            next_id: 0,
-            inbox: Vec::new(),
-            server: Some(server),
-        }
-    }
-
-    async fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.tx.write_all(frame.as_bytes()).await.unwrap();
-        self.tx.flush().await.unwrap();
-    }
-
-    async fn recv_raw(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            let n = self.rx.read_line(&mut line).await.unwrap();
-            assert!(n > 0, "server closed the stream");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.rx.read_exact(&mut body).await.unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    /// The next message; server→client requests are answered with `null`,
-    /// as a permissive client would, and returned too.
-    async fn recv(&mut self) -> Value {
-        let message = timeout(WAIT, self.recv_raw())
-            .await
-            .expect("timed out waiting for the server");
-        if message.get("method").is_some() && message.get("id").is_some() {
-            let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": null});
-            self.send(reply).await;
-        }
-        message
-    }
-
-    async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
-            .await;
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> i64 {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        id
-    }
-
-    /// The whole response message for `id` (`result` or `error`).
-    async fn response(&mut self, id: i64) -> Value {
-        // Server→client requests have their own id space.
-        let is_it = |m: &Value| m.get("id") == Some(&json!(id)) && m.get("method").is_none();
-        if let Some(i) = self.inbox.iter().position(is_it) {
-            return self.inbox.remove(i);
-        }
-        loop {
-            let message = self.recv().await;
-            if is_it(&message) {
-                return message;
-            }
-            self.inbox.push(message);
-        }
-    }
-
-    async fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.request(method, params).await;
-        let response = self.response(id).await;
-        assert!(response.get("error").is_none(), "{method}: {response}");
-        response["result"].clone()
-    }
-
-    /// Like [`TestClient::call`], but asks again when the answer is
-    /// ContentModified (a write, e.g. the workspace scan, cancelled it), as
-    /// an editor re-requests.
-    async fn call_until_current(&mut self, method: &str, params: Value) -> Value {
-        for _ in 0..20 {
-            let id = self.request(method, params.clone()).await;
-            let response = self.response(id).await;
-            if response["error"]["code"] == -32801 {
-                continue;
-            }
-            assert!(response.get("error").is_none(), "{method}: {response}");
-            return response["result"].clone();
-        }
-        panic!("{method}: ContentModified 20 times");
-    }
-
-    /// The first notification `method` whose params satisfy `pred`.
-    async fn notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self
-            .inbox
-            .iter()
-            .position(|m| m["method"] == method && pred(&m["params"]))
-        {
-            return self.inbox.remove(i)["params"].clone();
-        }
-        loop {
-            let message = self.recv().await;
-            if message["method"] == method && pred(&message["params"]) {
-                return message["params"].clone();
-            }
-            self.inbox.push(message);
-        }
-    }
-
-    async fn initialize(&mut self, capabilities: Value) -> Value {
-        let result = self
-            .call(
-                "initialize",
-                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
-            )
-            .await;
-        self.notify("initialized", json!({})).await;
-        result
-    }
-
-    async fn open(&mut self, uri: &str, text: &str) {
-        let doc = json!({"uri": uri, "languageId": "javascript", "version": 1, "text": text});
-        self.notify("textDocument/didOpen", json!({"textDocument": doc}))
-            .await;
-    }
-
-    async fn change(&mut self, uri: &str, version: i32, changes: Value) {
-        let params =
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
-        self.notify("textDocument/didChange", params).await;
-    }
-
-    async fn document(&mut self, uri: &str) -> Value {
-        self.call(
-            "workspace/executeCommand",
-            json!({"command": "flux.debugDocument", "arguments": [uri]}),
-        )
-        .await
-    }
-
-    async fn shutdown(mut self) -> i32 {
-        self.call("shutdown", Value::Null).await;
-        self.notify("exit", Value::Null).await;
-        let server = self.server.take().unwrap();
-        timeout(WAIT, server)
-            .await
-            .expect("exit ends the server")
-            .unwrap()
-    }
-}
 
 fn utf8_client() -> Value {
     json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}})
-}
-
-fn edit(start: (u32, u32), end: (u32, u32), text: &str) -> Value {
-    json!({"range": {"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}}, "text": text})
 }
 
 const URI: &str = "file:///tmp/flux-lsp-e2e/app.js";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn initialize_negotiates_utf8_when_offered() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let result = client.initialize(utf8_client()).await;
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
     assert_eq!(
@@ -221,7 +38,7 @@ async fn initialize_negotiates_utf8_when_offered() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn initialize_falls_back_to_utf16_and_offers_pull_diagnostics_when_advertised() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let result = client
         .initialize(json!({"textDocument": {"diagnostic": {}}}))
         .await;
@@ -243,7 +60,7 @@ async fn initialize_falls_back_to_utf16_and_offers_pull_diagnostics_when_adverti
 
 #[tokio::test(flavor = "multi_thread")]
 async fn did_open_publishes_an_empty_list_with_the_version() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client
         .open(URI, "const app = require('express')();\n")
@@ -265,7 +82,7 @@ async fn did_open_publishes_an_empty_list_with_the_version() {
 }
 
 async fn edits_with_multibyte_and_crlf(encoding: &str, emoji_end: u32) {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let caps = json!({"general": {"positionEncodings": [encoding]}});
     client.initialize(caps).await;
     client.open(URI, "let é = 1;\r\nconst s = '😀';\r\n").await;
@@ -318,7 +135,7 @@ async fn incremental_edits_with_multibyte_characters_and_crlf_utf8() {
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn sixty_changes_apply_in_order() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "").await;
     for v in 2..=61 {
@@ -346,7 +163,7 @@ async fn sixty_changes_apply_in_order() {
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn cancel_request_answers_request_cancelled() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
     let started = std::time::Instant::now();
@@ -376,7 +193,7 @@ async fn cancel_request_answers_request_cancelled() {
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn an_edit_during_a_request_answers_content_modified() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
     let id = client
@@ -397,7 +214,7 @@ async fn an_edit_during_a_request_answers_content_modified() {
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn a_panic_in_one_request_does_not_stop_the_server() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client.open(URI, "let n = 0;\n").await;
     let id = client
@@ -431,7 +248,7 @@ async fn a_panic_in_one_request_does_not_stop_the_server() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn features_answer_over_the_wire() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client
         .open(
@@ -507,7 +324,7 @@ async fn an_invalid_flux_json_is_reported_on_the_file() {
     )
     .unwrap();
     let root = format!("file://{}", dir.display());
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let params = json!({"processId": null, "rootUri": root, "capabilities": utf8_client()});
     client.call("initialize", params).await;
     client.notify("initialized", json!({})).await;
@@ -540,16 +357,15 @@ async fn an_invalid_flux_json_is_reported_on_the_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_without_shutdown_ends_the_server_with_code_1() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client.notify("exit", Value::Null).await;
-    let server = client.server.take().unwrap();
-    assert_eq!(timeout(WAIT, server).await.unwrap().unwrap(), 1);
+    assert_eq!(client.exit_code().await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn file_watchers_are_registered_when_the_client_allows_it() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     client.initialize(caps).await;
     let request = client
@@ -576,7 +392,7 @@ async fn closing_a_document_clears_its_diagnostics() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("store.js"), "module.exports = { hits: 0 };\n").unwrap();
     let uri = format!("file://{}/app.js", dir.display());
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     client
         .open(&uri, "const store = require('./store');\n")
@@ -605,7 +421,7 @@ async fn closing_a_document_clears_its_diagnostics() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pull_clients_are_asked_to_refresh_importers_of_an_edited_file() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let caps = json!({
         "textDocument": {"diagnostic": {}},
         "workspace": {"diagnostics": {"refreshSupport": true}}
@@ -634,7 +450,7 @@ async fn pull_clients_are_asked_to_refresh_importers_of_an_edited_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_are_pulled_and_pushed_and_hints_refreshed() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let caps = json!({"workspace": {"configuration": true, "inlayHint": {"refreshSupport": true}}});
     let params = json!({
         "processId": null,
@@ -671,7 +487,7 @@ async fn a_handler_module_gets_findings_from_the_workspace_scan() {
     std::fs::write(dir.join("handler.js"), handler).unwrap();
     let root = format!("file://{}", dir.display());
     let uri = format!("{root}/handler.js");
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     let params = json!({"processId": null, "rootUri": root, "capabilities": {}});
     client.call("initialize", params).await;
     client.notify("initialized", json!({})).await;
@@ -767,7 +583,7 @@ async fn files_ignored_by_flux_json_get_no_diagnostics() {
     std::fs::write(dir.join("flux.json"), r#"{"ignore": ["handler.js"]}"#).unwrap();
     let root = format!("file://{}", dir.display());
     let uri = format!("{root}/handler.js");
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client
         .call(
             "initialize",
@@ -800,7 +616,7 @@ async fn files_ignored_by_flux_json_get_no_diagnostics() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unused_suppression_is_offered_for_removal() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     let text = "let n = 0;\n// flux-ignore-next-line lost-update: old\nn = 1;\n";
     client.open(URI, text).await;
@@ -833,7 +649,7 @@ async fn an_unused_suppression_is_offered_for_removal() {
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(debug_assertions), ignore = "needs flux.debug* (debug builds)")]
 async fn requests_interleaved_with_edits_never_deadlock() {
-    let mut client = TestClient::start();
+    let mut client = Client::start();
     client.initialize(utf8_client()).await;
     let text = "const express = require('express');\nconst app = express();\nlet hits = 0;\n";
     client.open(URI, text).await;
