@@ -91,28 +91,6 @@ fn help_and_version_exit_0() {
     );
 }
 
-/// Reads one LSP frame (`Content-Length` header, blank line, JSON body).
-fn read_frame(out: &mut impl std::io::BufRead) -> serde_json::Value {
-    let mut len = 0;
-    loop {
-        let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "server closed stdout"
-        );
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse().unwrap();
-        }
-    }
-    let mut body = vec![0; len];
-    out.read_exact(&mut body).unwrap();
-    serde_json::from_slice(&body).unwrap()
-}
-
 #[test]
 fn no_arguments_means_the_language_server() {
     use std::io::Write;
@@ -134,7 +112,7 @@ fn no_arguments_means_the_language_server() {
         send(
             r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
         );
-        let init = read_frame(&mut stdout);
+        let init = support::read_frame(&mut stdout).expect("server closed stdout");
         assert_eq!(init["id"], 1, "{init}");
         let caps = &init["result"]["capabilities"];
         assert_eq!(
@@ -148,7 +126,7 @@ fn no_arguments_means_the_language_server() {
         send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
         send(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
         let shutdown = loop {
-            let msg = read_frame(&mut stdout);
+            let msg = support::read_frame(&mut stdout).expect("server closed stdout");
             if msg["id"] == 2 {
                 break msg;
             }

@@ -2,7 +2,9 @@
 //! does (JSON-RPC with `Content-Length` framing). Every read has a timeout;
 //! no timing is asserted.
 
-use std::io::{BufRead, BufReader, Write};
+mod support;
+
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -55,26 +57,6 @@ enum Enc {
     Utf16,
 }
 
-fn read_frame(out: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    out.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 struct Editor {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -100,7 +82,7 @@ impl Editor {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut out = BufReader::new(stdout);
-            while let Some(msg) = read_frame(&mut out) {
+            while let Some(msg) = support::read_frame(&mut out) {
                 if tx.send(msg).is_err() {
                     break;
                 }

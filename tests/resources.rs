@@ -4,8 +4,10 @@
 //!
 //!     cargo test --release --test resources -- --ignored --nocapture
 
+mod support;
+
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
@@ -47,23 +49,7 @@ fn peak_rss_with_a_thousand_open_documents() {
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         stdin.flush().unwrap();
     };
-    let mut recv = move || -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            assert!(stdout.read_line(&mut line).unwrap() > 0);
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    };
+    let mut recv = move || -> Value { support::read_frame(&mut stdout).expect("stdout closed") };
     send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
     while recv()["id"] != 1 {}
@@ -94,5 +80,6 @@ fn peak_rss_with_a_thousand_open_documents() {
     );
     send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
 }

@@ -182,7 +182,9 @@ enum Message {
 /// than tower-lsp-server, which takes `{"jsonrpc":"2.0","id":7}` for a
 /// response (its `result` defaults to null): a response needs exactly one
 /// of `result` and `error`.
-pub fn check(body: &[u8]) -> Result<(), i64> {
+/// `Ok` with the method of a request or notification (`None` for a
+/// response), or the JSON-RPC error code to answer.
+pub fn check(body: &[u8]) -> Result<Option<String>, i64> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(PARSE_ERROR);
     };
@@ -193,7 +195,10 @@ pub fn check(body: &[u8]) -> Result<(), i64> {
     let is_response =
         value.get("id").is_some() && value.get("result").is_some() != value.get("error").is_some();
     if (is_request || is_response) && serde_json::from_str::<Message>(text).is_ok() {
-        Ok(())
+        Ok(value
+            .get("method")
+            .and_then(|m| m.as_str())
+            .map(str::to_owned))
     } else {
         Err(INVALID_REQUEST)
     }
@@ -226,6 +231,7 @@ pub async fn read_input(
     mut input: impl AsyncRead + Unpin,
     mut to_server: impl AsyncWrite + Unpin,
     answers: UnboundedSender<Vec<u8>>,
+    on_method: impl Fn(&str),
 ) {
     let mut framer = Framer::default();
     let mut eof = false;
@@ -242,7 +248,10 @@ pub async fn read_input(
         };
         match event {
             Event::Frame(body) => match check(&body) {
-                Ok(()) => {
+                Ok(method) => {
+                    if let Some(method) = method {
+                        on_method(&method);
+                    }
                     if to_server.write_all(&frame(&body)).await.is_err() {
                         return; // the server is gone
                     }

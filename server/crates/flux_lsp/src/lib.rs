@@ -54,7 +54,14 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> i3
     let server = Server::new(server_in, server_out, socket)
         .concurrency_level(64)
         .serve(service);
-    let reading = framing::read_input(input, to_server, frames.clone());
+    // `exit` answers 0 if `shutdown` was received before it: noted here, in
+    // arrival order, since the two handlers may run concurrently.
+    let received = shutdown.clone();
+    let reading = framing::read_input(input, to_server, frames.clone(), move |method| {
+        if method == "shutdown" {
+            received.store(true, Ordering::SeqCst);
+        }
+    });
     let session = async {
         tokio::join!(server, framing::relay_output(from_server, frames));
     };

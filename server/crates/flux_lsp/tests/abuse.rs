@@ -286,3 +286,17 @@ async fn the_server_exits_when_the_editor_process_dies() {
     let code = client.exit_code().await;
     assert_eq!(code, 1);
 }
+
+/// `exit` sent right behind `shutdown`, without waiting for its answer: the
+/// shutdown was received first, so the exit code is 0 (the two handlers
+/// may run concurrently; the order of arrival decides).
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_right_behind_shutdown_is_clean() {
+    for _ in 0..20 {
+        let mut client = Client::start();
+        client.initialize(utf16()).await;
+        client.request("shutdown", Value::Null).await;
+        client.notify("exit", Value::Null).await;
+        assert_eq!(client.exit_code().await, 0);
+    }
+}

@@ -92,10 +92,16 @@ fn an_endless_header_block_is_cut() {
 fn bodies_are_checked_as_tower_lsp_server_decodes_them() {
     assert_eq!(
         check(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
-        Ok(())
+        Ok(Some("shutdown".to_owned()))
     );
-    assert_eq!(check(br#"{"jsonrpc":"2.0","method":"exit"}"#), Ok(()));
-    assert_eq!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#), Ok(()));
+    assert_eq!(
+        check(br#"{"jsonrpc":"2.0","method":"exit"}"#),
+        Ok(Some("exit".to_owned()))
+    );
+    assert_eq!(
+        check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#),
+        Ok(None)
+    );
     assert_eq!(check(br#"{"jsonrpc": "2.0", "id": "#), Err(PARSE_ERROR));
     assert_eq!(check(b"\"\xff\xfe\""), Err(PARSE_ERROR));
     assert_eq!(check(b""), Err(PARSE_ERROR));
