@@ -3,6 +3,7 @@
 //! result and say which state blocks replication.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use flux_syntax::{Node, NodeExt, TextRange};
 
@@ -81,13 +82,19 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
         variables: Vec::new(),
         findings: Vec::new(),
     };
-    let mut reach_cache: HashMap<FlxIx, HashMap<FlxIx, bool>> = HashMap::new();
-    let mut reach = |f: FlxIx| -> HashMap<FlxIx, bool> {
+    // Shared, not cloned: a main's reach set spans the whole pipeline and is
+    // asked for once per subject.
+    let mut reach_cache: HashMap<FlxIx, Rc<HashMap<FlxIx, bool>>> = HashMap::new();
+    let mut reach = |f: FlxIx| -> Rc<HashMap<FlxIx, bool>> {
         reach_cache
             .entry(f)
-            .or_insert_with(|| pipeline.reach(f))
+            .or_insert_with(|| Rc::new(pipeline.reach(f)))
             .clone()
     };
+    let mut paths = Paths::new(pipeline);
+    let mains: Vec<FlxIx> = (0..pipeline.fluxions.len())
+        .filter(|m| pipeline.fluxions[*m].unit.func.is_none())
+        .collect();
 
     let mut subjects: Vec<Subject> = Vec::new();
     for (file, facts) in program.files.iter().enumerate() {
@@ -176,7 +183,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 continue; // local to the fluxion(s) that declare it
             }
             // Relation of each accessor to the declaring fluxions.
-            let reaches: Vec<HashMap<FlxIx, bool>> = declaring.iter().map(|d| reach(*d)).collect();
+            let reaches: Vec<Rc<HashMap<FlxIx, bool>>> =
+                declaring.iter().map(|d| reach(*d)).collect();
             let mut post_chain: BTreeSet<FlxIx> = BTreeSet::new();
             let mut events: BTreeSet<FlxIx> = BTreeSet::new();
             for &x in accessors.iter().filter(|x| !declaring.contains(x)) {
@@ -246,12 +254,11 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         blocking.push(u);
                     }
                 }
-                let start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
+                let mut start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
                     // from the declaring fluxion, else from any file's main (cross-file registration)
-                    let mains = (0..pipeline.fluxions.len())
-                        .filter(|m| pipeline.fluxions[*m].unit.func.is_none());
-                    let path = declaring.iter().copied().chain(mains).find_map(|d| {
-                        path_edges(pipeline, d, f)
+                    let path = declaring.iter().chain(&mains).copied().find_map(|d| {
+                        paths
+                            .path(d, f)
                             .filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream()))
                     })?;
                     let e = path.iter().find(|e| pipeline.edges[**e].is_stream())?;
@@ -353,7 +360,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                             r.range.clone(),
                             format!("`{name}` is read here, before the asynchronous step"),
                         )];
-                        if let Some(path) = path_edges(pipeline, r.fluxion, w.fluxion) {
+                        if let Some(path) = paths.path(r.fluxion, w.fluxion) {
                             if let Some(e) = path.first() {
                                 let rp = &pipeline.ruptures[pipeline.edges[*e].rupture];
                                 related.push((
@@ -510,38 +517,60 @@ fn via_notes(via: &[(FileIx, TextRange)]) -> Vec<(FileIx, TextRange, String)> {
 }
 
 /// Edges of a shortest path between two fluxions.
-pub fn path_edges(pipeline: &Pipeline, from: FlxIx, to: FlxIx) -> Option<Vec<usize>> {
-    if from == to {
-        return Some(Vec::new());
+/// Shortest edge paths, with one breadth-first tree per source fluxion kept:
+/// rules ask for paths from the same few fluxions (mains, declarers) once
+/// per use. A breadth-first search stopped at `to` labels `to` and its
+/// ancestors exactly as the full search does, so the paths are the same.
+pub struct Paths<'p> {
+    pipeline: &'p Pipeline,
+    /// source → (fluxion → the edge that first reached it)
+    trees: HashMap<FlxIx, HashMap<FlxIx, usize>>,
+}
+
+impl<'p> Paths<'p> {
+    pub fn new(pipeline: &'p Pipeline) -> Self {
+        Paths {
+            pipeline,
+            trees: HashMap::new(),
+        }
     }
+
+    /// The edges (indexes) of a shortest path `from` → `to`; empty when equal.
+    pub fn path(&mut self, from: FlxIx, to: FlxIx) -> Option<Vec<usize>> {
+        if from == to {
+            return Some(Vec::new());
+        }
+        let pipeline = self.pipeline;
+        let prev = self
+            .trees
+            .entry(from)
+            .or_insert_with(|| bfs_tree(pipeline, from));
+        let mut path = vec![*prev.get(&to)?];
+        let mut cur = pipeline.edges[path[0]].from;
+        while cur != from {
+            let pe = prev[&cur];
+            path.push(pe);
+            cur = pipeline.edges[pe].from;
+        }
+        path.reverse();
+        Some(path)
+    }
+}
+
+fn bfs_tree(pipeline: &Pipeline, from: FlxIx) -> HashMap<FlxIx, usize> {
     let mut prev: HashMap<FlxIx, usize> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([from]);
     while let Some(f) = queue.pop_front() {
-        for (i, e) in pipeline
-            .edges
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.from == f)
-        {
-            if e.to == from || prev.contains_key(&e.to) {
+        for &i in &pipeline.out_edges[f] {
+            let to = pipeline.edges[i].to;
+            if to == from || prev.contains_key(&to) {
                 continue;
             }
-            prev.insert(e.to, i);
-            if e.to == to {
-                let mut path = vec![i];
-                let mut cur = e.from;
-                while cur != from {
-                    let pe = prev[&cur];
-                    path.push(pe);
-                    cur = pipeline.edges[pe].from;
-                }
-                path.reverse();
-                return Some(path);
-            }
-            queue.push_back(e.to);
+            prev.insert(to, i);
+            queue.push_back(to);
         }
     }
-    None
+    prev
 }
 
 /// The expression that writes: the mutation's range, else the assignment or
