@@ -338,6 +338,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             // lost-update: read before a post rupture point, written after it, in one chain.
             if !events.is_empty() {
                 let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
+                // the read depends only on the writing fluxion: one scan each
+                let mut read_for: HashMap<FlxIx, Option<&Use>> = HashMap::new();
                 for w in uses
                     .iter()
                     .filter(|u| u.writes() && events.contains(&u.fluxion))
@@ -347,11 +349,13 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                     {
                         continue;
                     }
-                    let read = uses.iter().find(|r| {
-                        !r.writes()
-                            && r.fluxion != w.fluxion
-                            && events.contains(&r.fluxion)
-                            && reach(r.fluxion).get(&w.fluxion) == Some(&false)
+                    let read = *read_for.entry(w.fluxion).or_insert_with(|| {
+                        uses.iter().find(|r| {
+                            !r.writes()
+                                && r.fluxion != w.fluxion
+                                && events.contains(&r.fluxion)
+                                && reach(r.fluxion).get(&w.fluxion) == Some(&false)
+                        })
                     });
                     if let Some(r) = read {
                         reported.insert((w.write_range.start, w.write_range.end));
@@ -1272,6 +1276,7 @@ fn per_replica_jobs(pipeline: &Pipeline, out: &mut Outcome) {
 /// literals, not aliases.
 fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     let mut extra: Vec<(usize, Vec<Use>)> = Vec::new();
+    let index = SubjectIndex::new(subjects);
     for s in subjects.iter() {
         let Some(b) = s.binding else { continue };
         let facts = &program.files[s.file];
@@ -1315,25 +1320,18 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             }
         }
         let target = match (&this_field, root.kind()) {
-            (Some(field), _) => subjects.iter().position(|t| {
-                t.file == s.file && t.binding.is_none() && &t.name == field && {
-                    // the field of the class around the alias
-                    let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
-                    class.is_some_and(|c| {
-                        c.contains(&t.decl.start)
-                            || t.uses.iter().any(|u| c.contains(&u.range.start))
-                    })
-                }
+            (Some(field), _) => index.field(subjects, s.file, field, |t| {
+                // the field of the class around the alias
+                let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
+                class.is_some_and(|c| {
+                    c.contains(&t.decl.start) || t.uses.iter().any(|u| c.contains(&u.range.start))
+                })
             }),
             (None, "identifier") => {
                 let rb = facts
                     .reference_at(root.start_byte())
                     .and_then(|r| r.binding);
-                rb.and_then(|rb| {
-                    subjects
-                        .iter()
-                        .position(|t| t.file == s.file && t.binding == Some(rb))
-                })
+                rb.and_then(|rb| index.by_binding.get(&(s.file, rb)).copied())
             }
             _ => None,
         };
@@ -1353,18 +1351,64 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     }
 }
 
+/// Subjects by binding, and fields (`this.x`) by name, in subject order: the
+/// first match of a lookup is the one a scan of every subject would find.
+struct SubjectIndex {
+    by_binding: HashMap<(FileIx, BindingId), usize>,
+    fields: HashMap<(FileIx, String), Vec<usize>>,
+}
+
+impl SubjectIndex {
+    fn new(subjects: &[Subject]) -> Self {
+        let mut index = SubjectIndex {
+            by_binding: HashMap::new(),
+            fields: HashMap::new(),
+        };
+        for (i, t) in subjects.iter().enumerate() {
+            match t.binding {
+                Some(b) => {
+                    index.by_binding.entry((t.file, b)).or_insert(i);
+                }
+                None => index
+                    .fields
+                    .entry((t.file, t.name.clone()))
+                    .or_default()
+                    .push(i),
+            }
+        }
+        index
+    }
+
+    /// The first field subject `name` of `file` that `pick` accepts.
+    fn field(
+        &self,
+        subjects: &[Subject],
+        file: FileIx,
+        name: &str,
+        pick: impl Fn(&Subject) -> bool,
+    ) -> Option<usize> {
+        self.fields
+            .get(&(file, name.to_string()))?
+            .iter()
+            .copied()
+            .find(|&i| pick(&subjects[i]))
+    }
+}
+
 /// Adds uses to subjects, skipping ones they have; true if any was new.
 fn apply_uses(subjects: &mut [Subject], extra: Vec<(usize, Vec<Use>)>) -> bool {
+    type Key = (usize, usize, FlxIx, bool, bool);
+    let key = |u: &Use| -> Key { (u.range.start, u.range.end, u.fluxion, u.mutation, u.write) };
+    // what each target has, built on first need: a scan per added use is
+    // quadratic for a much-aliased subject
+    let mut have: HashMap<usize, std::collections::HashSet<Key>> = HashMap::new();
     let mut changed = false;
     for (target, uses) in extra {
+        let set = have
+            .entry(target)
+            .or_insert_with(|| subjects[target].uses.iter().map(key).collect());
         for u in uses {
-            let have = subjects[target].uses.iter().any(|h| {
-                h.range == u.range
-                    && h.fluxion == u.fluxion
-                    && h.mutation == u.mutation
-                    && h.write == u.write
-            });
-            if !have {
+            if set.insert(key(&u)) {
                 subjects[target].uses.push(u);
                 changed = true;
             }
@@ -1384,12 +1428,7 @@ fn parameter_and_element_aliases(
 ) -> Vec<(usize, Vec<Use>)> {
     use crate::scope::BindingKind;
     // Indexes instead of a scan of every subject (or reference) per lookup.
-    let mut by_binding: HashMap<(FileIx, BindingId), usize> = HashMap::new();
-    for (i, t) in subjects.iter().enumerate() {
-        if let Some(b) = t.binding {
-            by_binding.entry((t.file, b)).or_insert(i);
-        }
-    }
+    let index = SubjectIndex::new(subjects);
     let refs_of: Vec<HashMap<BindingId, Vec<usize>>> = program
         .files
         .iter()
@@ -1409,17 +1448,14 @@ fn parameter_and_element_aliases(
         match node.kind() {
             "identifier" => {
                 let b = facts.reference_at(node.start_byte())?.binding?;
-                by_binding.get(&(file, b)).copied()
+                index.by_binding.get(&(file, b)).copied()
             }
             "member_expression" if node.field("object").is_some_and(|o| o.kind() == "this") => {
                 let field = format!("this.{}", text_of(facts.text, node.field("property")?));
                 let class = facts.class_of_this(node)?.0.byte_range();
-                subjects.iter().position(|t| {
-                    t.file == file
-                        && t.binding.is_none()
-                        && t.name == field
-                        && (class.contains(&t.decl.start)
-                            || t.uses.iter().any(|u| class.contains(&u.range.start)))
+                index.field(subjects, file, &field, |t| {
+                    class.contains(&t.decl.start)
+                        || t.uses.iter().any(|u| class.contains(&u.range.start))
                 })
             }
             _ => None,
