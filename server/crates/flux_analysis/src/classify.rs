@@ -3,6 +3,7 @@
 //! result and say which state blocks replication.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use flux_syntax::{Node, NodeExt, TextRange};
 
@@ -81,13 +82,19 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
         variables: Vec::new(),
         findings: Vec::new(),
     };
-    let mut reach_cache: HashMap<FlxIx, HashMap<FlxIx, bool>> = HashMap::new();
-    let mut reach = |f: FlxIx| -> HashMap<FlxIx, bool> {
+    // Shared, not cloned: a main's reach set spans the whole pipeline and is
+    // asked for once per subject.
+    let mut reach_cache: HashMap<FlxIx, Rc<HashMap<FlxIx, bool>>> = HashMap::new();
+    let mut reach = |f: FlxIx| -> Rc<HashMap<FlxIx, bool>> {
         reach_cache
             .entry(f)
-            .or_insert_with(|| pipeline.reach(f))
+            .or_insert_with(|| Rc::new(pipeline.reach(f)))
             .clone()
     };
+    let mut paths = Paths::new(pipeline);
+    let mains: Vec<FlxIx> = (0..pipeline.fluxions.len())
+        .filter(|m| pipeline.fluxions[*m].unit.func.is_none())
+        .collect();
 
     let mut subjects: Vec<Subject> = Vec::new();
     for (file, facts) in program.files.iter().enumerate() {
@@ -176,7 +183,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 continue; // local to the fluxion(s) that declare it
             }
             // Relation of each accessor to the declaring fluxions.
-            let reaches: Vec<HashMap<FlxIx, bool>> = declaring.iter().map(|d| reach(*d)).collect();
+            let reaches: Vec<Rc<HashMap<FlxIx, bool>>> =
+                declaring.iter().map(|d| reach(*d)).collect();
             let mut post_chain: BTreeSet<FlxIx> = BTreeSet::new();
             let mut events: BTreeSet<FlxIx> = BTreeSet::new();
             for &x in accessors.iter().filter(|x| !declaring.contains(x)) {
@@ -246,12 +254,11 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                         blocking.push(u);
                     }
                 }
-                let start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
+                let mut start_point = |f: FlxIx| -> Option<(FileIx, TextRange, String)> {
                     // from the declaring fluxion, else from any file's main (cross-file registration)
-                    let mains = (0..pipeline.fluxions.len())
-                        .filter(|m| pipeline.fluxions[*m].unit.func.is_none());
-                    let path = declaring.iter().copied().chain(mains).find_map(|d| {
-                        path_edges(pipeline, d, f)
+                    let path = declaring.iter().chain(&mains).copied().find_map(|d| {
+                        paths
+                            .path(d, f)
                             .filter(|p| p.iter().any(|e| pipeline.edges[*e].is_stream()))
                     })?;
                     let e = path.iter().find(|e| pipeline.edges[**e].is_stream())?;
@@ -331,6 +338,8 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             // lost-update: read before a post rupture point, written after it, in one chain.
             if !events.is_empty() {
                 let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
+                // the read depends only on the writing fluxion: one scan each
+                let mut read_for: HashMap<FlxIx, Option<&Use>> = HashMap::new();
                 for w in uses
                     .iter()
                     .filter(|u| u.writes() && events.contains(&u.fluxion))
@@ -340,11 +349,13 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                     {
                         continue;
                     }
-                    let read = uses.iter().find(|r| {
-                        !r.writes()
-                            && r.fluxion != w.fluxion
-                            && events.contains(&r.fluxion)
-                            && reach(r.fluxion).get(&w.fluxion) == Some(&false)
+                    let read = *read_for.entry(w.fluxion).or_insert_with(|| {
+                        uses.iter().find(|r| {
+                            !r.writes()
+                                && r.fluxion != w.fluxion
+                                && events.contains(&r.fluxion)
+                                && reach(r.fluxion).get(&w.fluxion) == Some(&false)
+                        })
                     });
                     if let Some(r) = read {
                         reported.insert((w.write_range.start, w.write_range.end));
@@ -353,7 +364,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                             r.range.clone(),
                             format!("`{name}` is read here, before the asynchronous step"),
                         )];
-                        if let Some(path) = path_edges(pipeline, r.fluxion, w.fluxion) {
+                        if let Some(path) = paths.path(r.fluxion, w.fluxion) {
                             if let Some(e) = path.first() {
                                 let rp = &pipeline.ruptures[pipeline.edges[*e].rupture];
                                 related.push((
@@ -510,38 +521,60 @@ fn via_notes(via: &[(FileIx, TextRange)]) -> Vec<(FileIx, TextRange, String)> {
 }
 
 /// Edges of a shortest path between two fluxions.
-pub fn path_edges(pipeline: &Pipeline, from: FlxIx, to: FlxIx) -> Option<Vec<usize>> {
-    if from == to {
-        return Some(Vec::new());
+/// Shortest edge paths, with one breadth-first tree per source fluxion kept:
+/// rules ask for paths from the same few fluxions (mains, declarers) once
+/// per use. A breadth-first search stopped at `to` labels `to` and its
+/// ancestors exactly as the full search does, so the paths are the same.
+pub struct Paths<'p> {
+    pipeline: &'p Pipeline,
+    /// source → (fluxion → the edge that first reached it)
+    trees: HashMap<FlxIx, HashMap<FlxIx, usize>>,
+}
+
+impl<'p> Paths<'p> {
+    pub fn new(pipeline: &'p Pipeline) -> Self {
+        Paths {
+            pipeline,
+            trees: HashMap::new(),
+        }
     }
+
+    /// The edges (indexes) of a shortest path `from` → `to`; empty when equal.
+    pub fn path(&mut self, from: FlxIx, to: FlxIx) -> Option<Vec<usize>> {
+        if from == to {
+            return Some(Vec::new());
+        }
+        let pipeline = self.pipeline;
+        let prev = self
+            .trees
+            .entry(from)
+            .or_insert_with(|| bfs_tree(pipeline, from));
+        let mut path = vec![*prev.get(&to)?];
+        let mut cur = pipeline.edges[path[0]].from;
+        while cur != from {
+            let pe = prev[&cur];
+            path.push(pe);
+            cur = pipeline.edges[pe].from;
+        }
+        path.reverse();
+        Some(path)
+    }
+}
+
+fn bfs_tree(pipeline: &Pipeline, from: FlxIx) -> HashMap<FlxIx, usize> {
     let mut prev: HashMap<FlxIx, usize> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([from]);
     while let Some(f) = queue.pop_front() {
-        for (i, e) in pipeline
-            .edges
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.from == f)
-        {
-            if e.to == from || prev.contains_key(&e.to) {
+        for &i in &pipeline.out_edges[f] {
+            let to = pipeline.edges[i].to;
+            if to == from || prev.contains_key(&to) {
                 continue;
             }
-            prev.insert(e.to, i);
-            if e.to == to {
-                let mut path = vec![i];
-                let mut cur = e.from;
-                while cur != from {
-                    let pe = prev[&cur];
-                    path.push(pe);
-                    cur = pipeline.edges[pe].from;
-                }
-                path.reverse();
-                return Some(path);
-            }
-            queue.push_back(e.to);
+            prev.insert(to, i);
+            queue.push_back(to);
         }
     }
-    None
+    prev
 }
 
 /// The expression that writes: the mutation's range, else the assignment or
@@ -1243,6 +1276,7 @@ fn per_replica_jobs(pipeline: &Pipeline, out: &mut Outcome) {
 /// literals, not aliases.
 fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     let mut extra: Vec<(usize, Vec<Use>)> = Vec::new();
+    let index = SubjectIndex::new(subjects);
     for s in subjects.iter() {
         let Some(b) = s.binding else { continue };
         let facts = &program.files[s.file];
@@ -1286,25 +1320,18 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             }
         }
         let target = match (&this_field, root.kind()) {
-            (Some(field), _) => subjects.iter().position(|t| {
-                t.file == s.file && t.binding.is_none() && &t.name == field && {
-                    // the field of the class around the alias
-                    let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
-                    class.is_some_and(|c| {
-                        c.contains(&t.decl.start)
-                            || t.uses.iter().any(|u| c.contains(&u.range.start))
-                    })
-                }
+            (Some(field), _) => index.field(subjects, s.file, field, |t| {
+                // the field of the class around the alias
+                let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
+                class.is_some_and(|c| {
+                    c.contains(&t.decl.start) || t.uses.iter().any(|u| c.contains(&u.range.start))
+                })
             }),
             (None, "identifier") => {
                 let rb = facts
                     .reference_at(root.start_byte())
                     .and_then(|r| r.binding);
-                rb.and_then(|rb| {
-                    subjects
-                        .iter()
-                        .position(|t| t.file == s.file && t.binding == Some(rb))
-                })
+                rb.and_then(|rb| index.by_binding.get(&(s.file, rb)).copied())
             }
             _ => None,
         };
@@ -1324,18 +1351,64 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     }
 }
 
+/// Subjects by binding, and fields (`this.x`) by name, in subject order: the
+/// first match of a lookup is the one a scan of every subject would find.
+struct SubjectIndex {
+    by_binding: HashMap<(FileIx, BindingId), usize>,
+    fields: HashMap<(FileIx, String), Vec<usize>>,
+}
+
+impl SubjectIndex {
+    fn new(subjects: &[Subject]) -> Self {
+        let mut index = SubjectIndex {
+            by_binding: HashMap::new(),
+            fields: HashMap::new(),
+        };
+        for (i, t) in subjects.iter().enumerate() {
+            match t.binding {
+                Some(b) => {
+                    index.by_binding.entry((t.file, b)).or_insert(i);
+                }
+                None => index
+                    .fields
+                    .entry((t.file, t.name.clone()))
+                    .or_default()
+                    .push(i),
+            }
+        }
+        index
+    }
+
+    /// The first field subject `name` of `file` that `pick` accepts.
+    fn field(
+        &self,
+        subjects: &[Subject],
+        file: FileIx,
+        name: &str,
+        pick: impl Fn(&Subject) -> bool,
+    ) -> Option<usize> {
+        self.fields
+            .get(&(file, name.to_string()))?
+            .iter()
+            .copied()
+            .find(|&i| pick(&subjects[i]))
+    }
+}
+
 /// Adds uses to subjects, skipping ones they have; true if any was new.
 fn apply_uses(subjects: &mut [Subject], extra: Vec<(usize, Vec<Use>)>) -> bool {
+    type Key = (usize, usize, FlxIx, bool, bool);
+    let key = |u: &Use| -> Key { (u.range.start, u.range.end, u.fluxion, u.mutation, u.write) };
+    // what each target has, built on first need: a scan per added use is
+    // quadratic for a much-aliased subject
+    let mut have: HashMap<usize, std::collections::HashSet<Key>> = HashMap::new();
     let mut changed = false;
     for (target, uses) in extra {
+        let set = have
+            .entry(target)
+            .or_insert_with(|| subjects[target].uses.iter().map(key).collect());
         for u in uses {
-            let have = subjects[target].uses.iter().any(|h| {
-                h.range == u.range
-                    && h.fluxion == u.fluxion
-                    && h.mutation == u.mutation
-                    && h.write == u.write
-            });
-            if !have {
+            if set.insert(key(&u)) {
                 subjects[target].uses.push(u);
                 changed = true;
             }
@@ -1355,12 +1428,7 @@ fn parameter_and_element_aliases(
 ) -> Vec<(usize, Vec<Use>)> {
     use crate::scope::BindingKind;
     // Indexes instead of a scan of every subject (or reference) per lookup.
-    let mut by_binding: HashMap<(FileIx, BindingId), usize> = HashMap::new();
-    for (i, t) in subjects.iter().enumerate() {
-        if let Some(b) = t.binding {
-            by_binding.entry((t.file, b)).or_insert(i);
-        }
-    }
+    let index = SubjectIndex::new(subjects);
     let refs_of: Vec<HashMap<BindingId, Vec<usize>>> = program
         .files
         .iter()
@@ -1380,17 +1448,14 @@ fn parameter_and_element_aliases(
         match node.kind() {
             "identifier" => {
                 let b = facts.reference_at(node.start_byte())?.binding?;
-                by_binding.get(&(file, b)).copied()
+                index.by_binding.get(&(file, b)).copied()
             }
             "member_expression" if node.field("object").is_some_and(|o| o.kind() == "this") => {
                 let field = format!("this.{}", text_of(facts.text, node.field("property")?));
                 let class = facts.class_of_this(node)?.0.byte_range();
-                subjects.iter().position(|t| {
-                    t.file == file
-                        && t.binding.is_none()
-                        && t.name == field
-                        && (class.contains(&t.decl.start)
-                            || t.uses.iter().any(|u| class.contains(&u.range.start)))
+                index.field(subjects, file, &field, |t| {
+                    class.contains(&t.decl.start)
+                        || t.uses.iter().any(|u| class.contains(&u.range.start))
                 })
             }
             _ => None,

@@ -107,6 +107,9 @@ pub struct Pipeline {
     pub fluxions: Vec<Flx>,
     pub unit_fluxion: HashMap<Unit, FlxIx>,
     pub edges: Vec<Edge>,
+    /// For each fluxion, the indexes of the edges leaving it, in `edges` order
+    /// (graph walks would otherwise scan every edge per visited fluxion).
+    pub out_edges: Vec<Vec<usize>>,
     /// For each unit, the fluxions it runs in, each with the call path
     /// (call sites, outermost first) by which the fluxion reaches it.
     pub owners: HashMap<Unit, Vec<(FlxIx, CallPath)>>,
@@ -124,6 +127,7 @@ impl Pipeline {
             fluxions: Vec::new(),
             unit_fluxion: HashMap::new(),
             edges: Vec::new(),
+            out_edges: Vec::new(),
             owners: HashMap::new(),
             per_event: Vec::new(),
             instantiations: HashMap::new(),
@@ -413,6 +417,7 @@ impl Pipeline {
             }
         }
         // 5. Streams between fluxions.
+        let mut edge_set: HashSet<(FlxIx, FlxIx, usize)> = HashSet::new();
         for (ri, r) in p.ruptures.iter().enumerate() {
             let froms: Vec<FlxIx> = p
                 .owners
@@ -425,11 +430,7 @@ impl Pipeline {
                 };
                 let to = p.unit_fluxion[u];
                 for &from in &froms {
-                    if !p
-                        .edges
-                        .iter()
-                        .any(|e| e.from == from && e.to == to && e.rupture == ri)
-                    {
+                    if edge_set.insert((from, to, ri)) {
                         p.edges.push(Edge {
                             from,
                             to,
@@ -440,6 +441,10 @@ impl Pipeline {
                     }
                 }
             }
+        }
+        p.out_edges = vec![Vec::new(); p.fluxions.len()];
+        for (i, e) in p.edges.iter().enumerate() {
+            p.out_edges[e.from].push(i);
         }
         // 6. Per-event fluxions: reached through a start stream.
         p.per_event = vec![false; p.fluxions.len()];
@@ -454,7 +459,7 @@ impl Pipeline {
                 continue;
             }
             p.per_event[f] = true;
-            queue.extend(p.edges.iter().filter(|e| e.from == f).map(|e| e.to));
+            queue.extend(p.out_edges[f].iter().map(|&i| p.edges[i].to));
         }
         p
     }
@@ -469,6 +474,11 @@ impl Pipeline {
         f
     }
 
+    /// The edges leaving `f`, with their indexes, in `edges` order.
+    pub fn edges_from(&self, f: FlxIx) -> impl Iterator<Item = &Edge> + '_ {
+        self.out_edges[f].iter().map(|&i| &self.edges[i])
+    }
+
     /// Fluxions reachable from `from`: `(fluxion, through a stream?)`, where
     /// "through a stream" means the path needs a non-one-shot start edge.
     /// Post-only reachability is preferred when both exist.
@@ -481,7 +491,7 @@ impl Pipeline {
                 _ => {}
             }
             out.insert(f, via_stream);
-            for e in self.edges.iter().filter(|e| e.from == f) {
+            for e in self.edges_from(f) {
                 queue.push_back((e.to, via_stream || e.is_stream()));
             }
         }
