@@ -93,22 +93,12 @@ fn help_and_version_exit_0() {
 
 #[test]
 fn no_arguments_means_the_language_server() {
-    use std::io::Write;
     // `--stdio` is accepted and ignored; the binary speaks LSP on stdin/stdout.
     for args in [&[][..], &["--stdio"][..]] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = support::spawn_server(args);
         let mut stdin = child.stdin.take().unwrap();
         let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut send = |body: &str| {
-            write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-            stdin.flush().unwrap();
-        };
+        let mut send = |body: &str| support::write_frame(&mut stdin, body);
         send(
             r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
         );

@@ -4,8 +4,8 @@
 
 mod support;
 
-use std::io::{BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::io::BufReader;
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
@@ -72,12 +72,7 @@ struct Editor {
 
 impl Editor {
     fn start(encodings: &[&str]) -> Editor {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
+        let mut child = support::spawn_server(&[]);
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -131,10 +126,7 @@ impl Editor {
     }
 
     fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        let stdin = self.stdin.as_mut().unwrap();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
+        support::write_frame(self.stdin.as_mut().unwrap(), &msg.to_string());
     }
 
     fn notify(&mut self, method: &str, params: Value) {

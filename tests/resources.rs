@@ -7,8 +7,7 @@
 mod support;
 
 use std::collections::HashSet;
-use std::io::{BufReader, Write};
-use std::process::{Command, Stdio};
+use std::io::BufReader;
 
 use serde_json::{json, Value};
 
@@ -35,19 +34,12 @@ fn vm(pid: u32, key: &str) -> String {
 #[test]
 #[ignore = "a measurement: run with --release --ignored --nocapture"]
 fn peak_rss_with_a_thousand_open_documents() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = support::spawn_server(&[]);
     let pid = child.id();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut send = |m: Value| {
-        let body = m.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
+        support::write_frame(&mut stdin, &m.to_string());
     };
     let mut recv = move || -> Value { support::read_frame(&mut stdout).expect("stdout closed") };
     send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",

@@ -70,3 +70,20 @@ pub fn read_frame(out: &mut impl std::io::BufRead) -> Option<Value> {
     out.read_exact(&mut body).ok()?;
     serde_json::from_slice(&body).ok()
 }
+
+/// `flux-lsp ARGS` as a language server on piped stdin/stdout (stderr dropped).
+pub fn spawn_server(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Writes `body` as one LSP frame and flushes.
+pub fn write_frame(out: &mut impl std::io::Write, body: &str) {
+    write!(out, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    out.flush().unwrap();
+}
