@@ -11,7 +11,8 @@
 //! case, any order, other headers ignored) and end at an empty line; the
 //! body is `Content-Length` bytes. Bytes that do not start a header block
 //! are skipped up to the next header name; a header block without a valid
-//! length is answered `-32700` and skipped the same way.
+//! length is answered `-32700` and skipped the same way; so is a body over
+//! [`MAX_BODY`], dropped as it arrives.
 
 use bytes::{Buf, BytesMut};
 use serde::Deserialize;
@@ -23,6 +24,10 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 const HEADER_NAMES: [&[u8]; 2] = [b"content-length:", b"content-type:"];
 /// A header block longer than this is garbage (real ones are ~60 bytes).
 const MAX_HEADERS: usize = 8 * 1024;
+/// A body longer than this is refused and skipped as it arrives, never
+/// buffered: a 9 MB file sent whole is ~10 MB of JSON, and a lying
+/// `Content-Length` must not make the server hold gigabytes.
+pub const MAX_BODY: usize = 64 << 20;
 
 pub const PARSE_ERROR: i64 = -32700;
 pub const INVALID_REQUEST: i64 = -32600;
@@ -44,6 +49,8 @@ pub struct Framer {
     buf: BytesMut,
     /// Set once a header block gave the body's length.
     body_len: Option<usize>,
+    /// Bytes of a refused body still to discard.
+    skip: usize,
 }
 
 impl Framer {
@@ -54,6 +61,14 @@ impl Framer {
     /// The next event, or `None` when more input is needed (after the end
     /// of input, `eof`: `None` when nothing complete remains).
     pub fn next(&mut self, eof: bool) -> Option<Event> {
+        if self.skip > 0 {
+            let n = self.skip.min(self.buf.len());
+            self.buf.advance(n);
+            self.skip -= n;
+            if self.skip > 0 {
+                return None;
+            }
+        }
         if let Some(len) = self.body_len {
             if self.buf.len() < len {
                 return None;
@@ -82,6 +97,13 @@ impl Framer {
         };
         let block = self.buf.split_to(end);
         match content_length(&block) {
+            Ok(len) if len > MAX_BODY => {
+                self.skip = len;
+                Some(Event::BadHeaders(format!(
+                    "Content-Length {len} is over the limit of {} MiB; skipping the body",
+                    MAX_BODY >> 20
+                )))
+            }
             Ok(len) => {
                 self.body_len = Some(len);
                 self.next(eof)

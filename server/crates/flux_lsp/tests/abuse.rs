@@ -60,6 +60,14 @@ async fn malformed_frames_are_answered_and_the_server_keeps_serving() {
     // A body that is not UTF-8.
     client.raw(b"Content-Length: 4\r\n\r\n\"\xff\xfe\"").await;
     client.wait_for(is_error(-32700)).await;
+    // A length over the 64 MiB limit: -32700 at once, and the body is
+    // dropped as it arrives, not buffered.
+    let huge = (64 << 20) + 1;
+    client
+        .raw(format!("Content-Length: {huge}\r\n\r\n").as_bytes())
+        .await;
+    client.wait_for(is_error(-32700)).await;
+    client.raw(&vec![b' '; huge]).await;
     still_serving(&mut client).await;
     let doc = client.document(URI).await;
     assert_eq!(doc["text"], "let n = 0;\n");

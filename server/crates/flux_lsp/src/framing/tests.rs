@@ -111,3 +111,28 @@ fn bodies_are_checked_as_tower_lsp_server_decodes_them() {
     );
     assert_eq!(check(b"[]"), Err(INVALID_REQUEST));
 }
+
+#[test]
+fn a_body_over_the_limit_is_refused_and_skipped_unbuffered() {
+    let len = MAX_BODY + 1;
+    let mut framer = Framer::default();
+    framer.push(format!("Content-Length: {len}\r\n\r\n").as_bytes());
+    assert_eq!(
+        framer.next(false),
+        Some(Event::BadHeaders(format!(
+            "Content-Length {len} is over the limit of 64 MiB; skipping the body"
+        )))
+    );
+    // The body arrives in pieces and is dropped as it comes.
+    let piece = vec![b'x'; 1 << 20];
+    for _ in 0..len / piece.len() {
+        framer.push(&piece);
+        assert_eq!(framer.next(false), None);
+        assert!(framer.buf.is_empty(), "a refused body is not buffered");
+    }
+    let rest = len % piece.len();
+    framer.push(&piece[..rest]);
+    framer.push(b"Content-Length: 2\r\n\r\n{}");
+    assert_eq!(framer.next(false), Some(body("{}")));
+    assert_eq!(framer.next(true), None);
+}
