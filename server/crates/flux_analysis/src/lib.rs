@@ -89,7 +89,7 @@ pub fn analyze_parsed(
             .zip(&trees)
             .map(|(f, t)| {
                 checkpoint();
-                program::FileFacts::collect(f, t)
+                program::FileFacts::collect(f, t, checkpoint)
             })
             .collect(),
         catalog,

@@ -18,6 +18,9 @@ pub type FileIx = usize;
 /// Index of a function in [`FileFacts::functions`].
 pub type FnIx = usize;
 
+/// Nodes a walk visits between two calls of the checkpoint.
+pub(crate) const CHECKPOINT_EVERY: u32 = 4096;
+
 /// How deep expression evaluation may follow bindings, calls and members.
 const EVAL_DEPTH: u32 = 24;
 
@@ -257,14 +260,16 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
 }
 
 impl<'t> FileFacts<'t> {
-    pub fn collect(file: &SourceFile<'t>, tree: &'t Tree) -> FileFacts<'t> {
+    /// `checkpoint` is called every few thousand nodes of each walk, so
+    /// that a newer edit cancels a multi-megabyte file's walks too.
+    pub fn collect(file: &SourceFile<'t>, tree: &'t Tree, checkpoint: &dyn Fn()) -> FileFacts<'t> {
         let root = tree.root_node();
         let mut facts = FileFacts {
             path: file.path,
             text: file.text,
             root,
             parents: Parents::default(),
-            scopes: scope::analyze(tree, file.text),
+            scopes: scope::analyze_with_checkpoint(tree, file.text, checkpoint),
             functions: Vec::new(),
             fn_by_id: FxMap::default(),
             fn_by_range: FxMap::default(),
@@ -298,7 +303,7 @@ impl<'t> FileFacts<'t> {
                 }
             }
         }
-        facts.walk();
+        facts.walk(checkpoint);
         facts.find_es5_classes();
         facts.find_call_bound_this();
         facts.index_this_assignments();
@@ -466,13 +471,18 @@ impl<'t> FileFacts<'t> {
 
     /// One iterative pre-order walk collecting functions, calls, awaits,
     /// returns, exports and comments.
-    fn walk(&mut self) {
+    fn walk(&mut self, checkpoint: &dyn Fn()) {
         let text = self.text;
+        let mut visited = 0u32;
         // (node, enclosing function)
         let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
         // one cursor for the whole walk: creating one per node cost a malloc each
         let mut c = self.root.walk();
         while let Some((node, mut current)) = stack.pop() {
+            visited = visited.wrapping_add(1);
+            if visited % CHECKPOINT_EVERY == 0 {
+                checkpoint();
+            }
             let kind = node.kind();
             self.by_range
                 .insert((node.start_byte(), node.end_byte()), node);
@@ -1680,7 +1690,7 @@ mod tests {
                 path: &path,
                 text: &text,
             };
-            let facts = FileFacts::collect(&file, &tree);
+            let facts = FileFacts::collect(&file, &tree, &|| {});
             let mut cursor = tree.walk();
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {

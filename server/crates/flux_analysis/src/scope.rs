@@ -353,5 +353,10 @@ impl ScopeTree {
 /// Never panics, whatever the input (ERROR nodes are walked into), and uses
 /// no recursion: nesting depth is bounded by memory, not by the stack.
 pub fn analyze(tree: &Tree, text: &str) -> ScopeTree {
-    build::build(tree, text)
+    analyze_with_checkpoint(tree, text, &|| {})
+}
+
+/// [`analyze`], calling `checkpoint` every few thousand nodes (cancellation).
+pub(crate) fn analyze_with_checkpoint(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree {
+    build::build(tree, text, checkpoint)
 }

@@ -373,11 +373,15 @@ impl Backend {
     }
 
     /// Recomputes and pushes the diagnostics of `uris` (push clients only),
-    /// coalesced: one worker analyses what is queued. Each write waits for
-    /// the snapshots in flight, and an analysis is cancelled only between
+    /// coalesced: one worker analyses what is queued, one document per
+    /// snapshot, publishing each as soon as it is computed. The documents
+    /// changed last go first: a small file edited while a 9 MB one is being
+    /// analysed is answered at once (the change cancels the long analysis,
+    /// which goes back to the end of the queue). Each write waits for the
+    /// snapshots in flight, and an analysis is cancelled only between
     /// queries, so a job per edit made a burst of edits wait for an analysis
     /// each (quadratic). When idle the worker starts at once, and ends as
-    /// soon as nothing is queued; only changes that queued up behind a run
+    /// soon as nothing is queued; only changes that arrived during a run
     /// wait for a pause ([`QUIET`]): the user is typing faster than the
     /// analysis, whose result would be outdated anyway.
     fn schedule_diagnostics(&self, uris: Vec<Uri>) {
@@ -387,11 +391,8 @@ impl Backend {
                 return;
             }
             let queue = &mut st.diagnostics;
-            for uri in uris {
-                if !queue.uris.contains(&uri) {
-                    queue.uris.push(uri);
-                }
-            }
+            queue.uris.retain(|u| !uris.contains(u));
+            queue.uris.splice(0..0, uris);
             queue.generation += 1;
             if std::mem::replace(&mut queue.worker, true) {
                 return;
@@ -402,63 +403,47 @@ impl Backend {
     }
 
     async fn diagnostics_worker(self) {
-        let mut first = true;
+        // The generation the last run started at: `None` before the first.
+        let mut started: Option<u64> = None;
         loop {
-            // Only changes that queued up behind a run wait for a pause; with
-            // nothing queued the worker ends at once (no delay on the next
-            // keystroke, which starts a new worker).
-            while !first {
-                let (seen, queued) = {
-                    let st = self.lock();
-                    (st.diagnostics.generation, !st.diagnostics.uris.is_empty())
-                };
-                if !queued {
-                    break;
-                }
-                tokio::time::sleep(QUIET).await;
-                if self.lock().diagnostics.generation == seen {
-                    break;
+            // Changes that arrived during the last run wait for a pause.
+            if let Some(mut seen) = started {
+                while self.lock().diagnostics.generation != seen {
+                    seen = self.lock().diagnostics.generation;
+                    tokio::time::sleep(QUIET).await;
                 }
             }
-            first = false;
             // The snapshot goes straight into `spawn_blocking`.
-            let (analysis, ctxs) = {
+            let (analysis, ctx, uri) = {
                 let mut st = self.lock();
-                let uris = std::mem::take(&mut st.diagnostics.uris);
-                if uris.is_empty() {
+                if st.diagnostics.uris.is_empty() {
                     st.diagnostics.worker = false;
                     return;
                 }
+                let uri = st.diagnostics.uris.remove(0);
+                started = Some(st.diagnostics.generation);
                 st.sync();
-                let ctxs: Vec<_> = uris.iter().filter_map(|u| st.ctx(u)).collect();
-                let analysis = st.host.analysis();
-                (analysis, ctxs)
+                let Some(ctx) = st.ctx(&uri) else {
+                    continue; // closed meanwhile
+                };
+                (st.host.analysis(), ctx, uri)
             };
             let landing = Landing(self.state.clone(), self.lock().take_off(&analysis));
-            let uris: Vec<Uri> = ctxs.iter().map(|c| c.uri.clone()).collect();
+            let version = ctx.version;
             let job = tokio::task::spawn_blocking(move || {
                 std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    analysis.with_db(|db| {
-                        ctxs.into_iter()
-                            .map(|ctx| {
-                                let diagnostics = compute_diagnostics(db, &ctx).unwrap_or_default();
-                                (ctx.uri, ctx.version, diagnostics)
-                            })
-                            .collect::<Vec<_>>()
-                    })
+                    analysis.with_db(|db| compute_diagnostics(db, &ctx).unwrap_or_default())
                 }))
             });
             let result = job.await;
             drop(landing);
-            let results = match result {
-                Ok(Ok(Ok(results))) => results,
+            let diagnostics = match result {
+                Ok(Ok(Ok(diagnostics))) => diagnostics,
                 Ok(Ok(Err(_cancelled))) => {
-                    // A change: analyse these again with it.
+                    // A change: analyse it again after what the change queued.
                     let mut st = self.lock();
-                    for uri in uris {
-                        if !st.diagnostics.uris.contains(&uri) {
-                            st.diagnostics.uris.push(uri);
-                        }
+                    if !st.diagnostics.uris.contains(&uri) {
+                        st.diagnostics.uris.push(uri);
                     }
                     continue;
                 }
@@ -474,22 +459,20 @@ impl Backend {
                 }
             };
             let _serial = self.publish.lock().await;
-            for (uri, version, diagnostics) in results {
-                let fresh = {
-                    let mut st = self.lock();
-                    let current = st.docs.get(&uri).map(|d| d.version) == Some(version);
-                    let entry = (version, diagnostics);
-                    let new = current && st.published.get(&uri) != Some(&entry);
-                    if new {
-                        st.published.insert(uri.clone(), entry.clone());
-                    }
-                    new.then_some(entry.1)
-                };
-                if let Some(diagnostics) = fresh {
-                    self.client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
-                        .await;
+            let fresh = {
+                let mut st = self.lock();
+                let current = st.docs.get(&uri).map(|d| d.version) == Some(version);
+                let entry = (version, diagnostics);
+                let new = current && st.published.get(&uri) != Some(&entry);
+                if new {
+                    st.published.insert(uri.clone(), entry.clone());
                 }
+                new.then_some(entry.1)
+            };
+            if let Some(diagnostics) = fresh {
+                self.client
+                    .publish_diagnostics(uri, diagnostics, Some(version))
+                    .await;
             }
         }
     }
@@ -775,6 +758,10 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
+        // Nothing computed now would be published: stop the analyses in flight.
+        for token in self.lock().in_flight.values() {
+            token.cancel();
+        }
         Ok(())
     }
 

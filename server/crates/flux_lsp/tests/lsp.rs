@@ -704,3 +704,60 @@ async fn requests_interleaved_with_edits_never_deadlock() {
         .ends_with("app.get('/41', (req, res) => { hits += 41; res.end(); });\n"));
     assert_eq!(client.shutdown().await, 0);
 }
+
+/// A 9 MB document under analysis holds up no other: a small one opened
+/// right after it gets its diagnostics and answers a hover while the big
+/// one's diagnostics are still being computed (the newest change goes
+/// first, and cancels the long analysis, which resumes afterwards).
+#[tokio::test(flavor = "multi_thread")]
+async fn other_documents_are_answered_while_a_nine_megabyte_file_is_analysed() {
+    const BIG: &str = "file:///tmp/flux-lsp-e2e/bundle.js";
+    // Handlers that each write module state: the analysis has work to do.
+    let mut big = String::from("var app = require('express')();\n");
+    let mut i = 0;
+    while big.len() < 9_000_000 {
+        big.push_str(&format!(
+            "var hits{i} = 0;\napp.get('/r{i}', function (req, res) {{ hits{i} += 1; res.send(String(hits{i})); }});\n"
+        ));
+        i += 1;
+    }
+    let mut client = Client::start();
+    client.initialize(utf8_client()).await;
+    client.open(BIG, &big).await;
+    client
+        .open(
+            URI,
+            "var app = require('express')(), count = 0;\napp.get('/', (req, res) => { count += 1; res.end(); });\n",
+        )
+        .await;
+    let small = client
+        .notification("textDocument/publishDiagnostics", |p| p["uri"] == URI)
+        .await;
+    let codes: Vec<&Value> = small["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["code"])
+        .collect();
+    assert_eq!(codes, [&json!("blocks-replication")], "{small}");
+    let hover = client
+        .call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 33}}),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("count"),
+        "{hover}"
+    );
+    let big_published =
+        |m: &&Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == BIG;
+    assert!(
+        !client.inbox.iter().any(|m| big_published(&m)),
+        "the big file's diagnostics came first"
+    );
+    assert_eq!(client.shutdown().await, 0);
+}

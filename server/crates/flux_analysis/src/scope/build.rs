@@ -183,7 +183,7 @@ fn range(s: Span) -> TextRange {
     s.0..s.1
 }
 
-pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
+pub(super) fn build(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree {
     let root = tree.root_node();
     let names_of = Names::new(tree);
     let mut b = Builder {
@@ -211,7 +211,12 @@ pub(super) fn build(tree: &Tree, text: &str) -> ScopeTree {
         scope: module,
         ctx: Ctx::Body,
     });
+    let mut visited = 0u32;
     while let Some(item) = b.stack.pop() {
+        visited = visited.wrapping_add(1);
+        if visited % crate::program::CHECKPOINT_EVERY == 0 {
+            checkpoint();
+        }
         b.visit(item);
     }
     b.finish()

@@ -21,7 +21,7 @@ pub struct Client {
     tx: WriteHalf<DuplexStream>,
     next_id: i64,
     /// Messages read while waiting for something else.
-    inbox: Vec<Value>,
+    pub inbox: Vec<Value>,
     pub server: Option<JoinHandle<i32>>,
 }
 
