@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| flux_fuzz::analyze_bytes(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| flux_fuzz::keep_input::run(data, flux_fuzz::analyze_bytes));

@@ -5,6 +5,8 @@
 
 pub mod edits;
 pub mod grammar;
+#[cfg(unix)]
+pub mod keep_input;
 pub mod transport;
 
 use flux_analysis::{analyze, Catalog, Config, FileAnalysis, SourceFile};
