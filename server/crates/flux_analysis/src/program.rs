@@ -883,13 +883,17 @@ pub struct Program<'t> {
 }
 
 impl<'t> Program<'t> {
-    /// Resolves a module specifier from `from` to a file of the run or a catalog type.
-    pub fn module(&self, from: FileIx, specifier: &str) -> Value<'t> {
+    /// Resolves a module specifier from `from` to a file of the run or a
+    /// catalog type. `depth` is the evaluation's remaining depth: starting
+    /// afresh here recursed without end on `module.exports = require('./b')`
+    /// in a.js and `module.exports = require('./a')` in b.js.
+    pub fn module(&self, from: FileIx, specifier: &str, depth: u32) -> Value<'t> {
         if specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/')
         {
             return match self.local_file(from, specifier) {
+                Some(_) if depth == 0 => Value::Unknown,
                 Some(f) => match self.files[f].module_exports {
-                    Some(e) => self.eval(f, e, EVAL_DEPTH - 1),
+                    Some(e) => self.eval(f, e, depth - 1),
                     None => Value::Exports(f),
                 },
                 None => Value::Unknown,
@@ -1026,7 +1030,7 @@ impl<'t> Program<'t> {
         match target {
             Value::Require => {
                 let spec = arguments(node).first().and_then(|a| string_value(text, *a));
-                spec.map_or(Value::Unknown, |s| self.module(file, &s))
+                spec.map_or(Value::Unknown, |s| self.module(file, &s, depth - 1))
             }
             Value::Type(t) => self
                 .catalog
@@ -1382,7 +1386,7 @@ impl<'t> Program<'t> {
                 let Some(spec) = spec else {
                     return Value::Unknown;
                 };
-                let module = self.module(file, &spec);
+                let module = self.module(file, &spec, depth - 1);
                 self.follow_path(module, &binding.path, depth - 1)
             }
             BindingKind::Var
