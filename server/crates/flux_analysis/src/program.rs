@@ -21,9 +21,6 @@ pub type FnIx = usize;
 /// Nodes a walk visits between two calls of the checkpoint.
 pub(crate) const CHECKPOINT_EVERY: u32 = 4096;
 
-/// How deep expression evaluation may follow bindings, calls and members.
-const EVAL_DEPTH: u32 = 24;
-
 pub struct Function<'t> {
     pub node: Node<'t>,
     /// Declared name, else the variable/property it is assigned to.
