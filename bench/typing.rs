@@ -9,34 +9,18 @@
 //! server publishes diagnostics for that version is recorded. Not a test:
 //! nothing is asserted.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const TYPED: &str = "const cached = settings[name] || {}; count += 1;";
+#[path = "../tests/support/frame.rs"]
+mod frame;
+use frame::{read_frame, write_frame};
 
-fn read_frame(out: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    out.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
+const TYPED: &str = "const cached = settings[name] || {}; count += 1;";
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -76,11 +60,7 @@ fn main() {
             }
         }
     });
-    let mut send = |msg: Value| {
-        let body = msg.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
-    };
+    let mut send = |msg: Value| write_frame(&mut stdin, &msg.to_string());
     let timeout = Duration::from_secs(60);
     let wait =
         |rx: &mpsc::Receiver<Value>, send: &mut dyn FnMut(Value), pred: &dyn Fn(&Value) -> bool| {

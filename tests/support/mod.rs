@@ -6,6 +6,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+// Also compiled into bench/typing.rs, where CARGO_BIN_EXE_* is not set.
+mod frame;
+pub use frame::{read_frame, write_frame};
+
 /// What one run of the binary gave.
 pub struct Run {
     pub code: i32,
@@ -49,28 +53,6 @@ pub fn json(run: &Run) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr))
 }
 
-/// Reads one LSP frame (`Content-Length` header, blank line, JSON body);
-/// `None` when the stream ends or the frame is not JSON.
-pub fn read_frame(out: &mut impl std::io::BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    out.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 /// `flux-lsp ARGS` as a language server on piped stdin/stdout (stderr dropped).
 pub fn spawn_server(args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_flux-lsp"))
@@ -80,10 +62,4 @@ pub fn spawn_server(args: &[&str]) -> std::process::Child {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the binary starts")
-}
-
-/// Writes `body` as one LSP frame and flushes.
-pub fn write_frame(out: &mut impl std::io::Write, body: &str) {
-    write!(out, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-    out.flush().unwrap();
 }
