@@ -18,8 +18,27 @@ pub type FileIx = usize;
 /// Index of a function in [`FileFacts::functions`].
 pub type FnIx = usize;
 
-/// Nodes a walk visits between two calls of the checkpoint.
-pub(crate) const CHECKPOINT_EVERY: u32 = 4096;
+/// Calls a cancellation checkpoint once every 4,096 nodes a walk visits.
+pub(crate) struct Paced<'c> {
+    checkpoint: &'c dyn Fn(),
+    visited: u32,
+}
+
+impl<'c> Paced<'c> {
+    pub(crate) fn new(checkpoint: &'c dyn Fn()) -> Self {
+        Paced {
+            checkpoint,
+            visited: 0,
+        }
+    }
+
+    pub(crate) fn visit(&mut self) {
+        self.visited = self.visited.wrapping_add(1);
+        if self.visited % 4096 == 0 {
+            (self.checkpoint)();
+        }
+    }
+}
 
 pub struct Function<'t> {
     pub node: Node<'t>,
@@ -41,14 +60,14 @@ pub struct Parents<'t>(FxMap<usize, Node<'t>>);
 
 impl<'t> Parents<'t> {
     /// `node.parent()`, from the index when the walk saw the node.
+    /// (Not checked by a debug_assert: `parent()` is O(depth), which made
+    /// deep trees quadratic in debug builds; `tests::indexes_agree_with_tree_sitter`
+    /// checks instead.)
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
-        let found = match self.0.get(&node.id()) {
+        match self.0.get(&node.id()) {
             Some(p) => Some(*p),
             None => node.parent(),
-        };
-        // Not a debug_assert: `parent()` is O(depth), which made deep trees
-        // quadratic in debug builds; `tests::indexes_agree_with_tree_sitter` checks.
-        found
+        }
     }
 }
 
@@ -470,16 +489,13 @@ impl<'t> FileFacts<'t> {
     /// returns, exports and comments.
     fn walk(&mut self, checkpoint: &dyn Fn()) {
         let text = self.text;
-        let mut visited = 0u32;
+        let mut paced = Paced::new(checkpoint);
         // (node, enclosing function)
         let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
         // one cursor for the whole walk: creating one per node cost a malloc each
         let mut c = self.root.walk();
         while let Some((node, mut current)) = stack.pop() {
-            visited = visited.wrapping_add(1);
-            if visited % CHECKPOINT_EVERY == 0 {
-                checkpoint();
-            }
+            paced.visit();
             let kind = node.kind();
             self.by_range
                 .insert((node.start_byte(), node.end_byte()), node);
@@ -766,8 +782,7 @@ impl<'t> FileFacts<'t> {
         {
             return Some(*n);
         }
-        let found = self
-            .by_range
+        self.by_range
             .get(&(range.start, range.end))
             .copied()
             // tree-sitter descends into an anonymous child of the same range
@@ -775,8 +790,7 @@ impl<'t> FileFacts<'t> {
                 let mut c = n.walk();
                 range.start < range.end && !n.children(&mut c).any(|k| k.byte_range() == *range)
             })
-            .or_else(|| self.root.descendant_for_byte_range(range.start, range.end));
-        found
+            .or_else(|| self.root.descendant_for_byte_range(range.start, range.end))
     }
 
     /// 1-based line of a byte offset.

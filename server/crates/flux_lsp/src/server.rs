@@ -408,8 +408,12 @@ impl Backend {
         loop {
             // Changes that arrived during the last run wait for a pause.
             if let Some(mut seen) = started {
-                while self.lock().diagnostics.generation != seen {
-                    seen = self.lock().diagnostics.generation;
+                loop {
+                    let now = self.lock().diagnostics.generation;
+                    if now == seen {
+                        break;
+                    }
+                    seen = now;
                     tokio::time::sleep(QUIET).await;
                 }
             }

@@ -211,12 +211,9 @@ pub(super) fn build(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree
         scope: module,
         ctx: Ctx::Body,
     });
-    let mut visited = 0u32;
+    let mut paced = crate::program::Paced::new(checkpoint);
     while let Some(item) = b.stack.pop() {
-        visited = visited.wrapping_add(1);
-        if visited % crate::program::CHECKPOINT_EVERY == 0 {
-            checkpoint();
-        }
+        paced.visit();
         b.visit(item);
     }
     b.finish()
