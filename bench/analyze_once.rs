@@ -1,25 +1,75 @@
-//! Not a test: analyses one file `N` times from a given tree, so that a
-//! profiler (`valgrind --tool=callgrind --toggle-collect='*analyze_parsed*'`)
-//! sees what one keystroke costs the core once the tree is reparsed.
+//! Not a test: analyses a run of files `N` times from given trees, so that a
+//! profiler (`valgrind --tool=callgrind --toggle-collect='*analyze_*'`) sees
+//! what one keystroke costs the core once the tree is reparsed. Two figures:
+//! the whole run walked afresh, and a keystroke in FILE, which walks FILE
+//! again while the run's other files keep their facts (as the server does).
 //!
-//! `cargo run --release --example analyze-once -- FILE [N]`
+//! `N=200 cargo run --release --example analyze-once -- FILE [OTHER FILES OF ITS RUN]`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use flux_analysis::{CollectedFile, SourceFile};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let path = &args[1];
-    let times: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1);
-    let text = std::fs::read_to_string(path).expect("readable file");
-    let dialect = flux_syntax::Dialect::from_path(path).unwrap_or(flux_syntax::Dialect::JavaScript);
-    let tree = flux_syntax::parse(&text, dialect);
+    let paths: Vec<String> = std::env::args().skip(1).collect();
+    assert!(
+        !paths.is_empty(),
+        "usage: analyze-once FILE [OTHER FILES OF ITS RUN]"
+    );
+    let times: usize = std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let texts: Vec<Arc<str>> = paths
+        .iter()
+        .map(|p| Arc::from(std::fs::read_to_string(p).expect("readable file")))
+        .collect();
+    let trees: Vec<Arc<flux_syntax::Tree>> = paths
+        .iter()
+        .zip(&texts)
+        .map(|(p, t)| {
+            let dialect =
+                flux_syntax::Dialect::from_path(p).unwrap_or(flux_syntax::Dialect::JavaScript);
+            Arc::new(flux_syntax::parse(t, dialect))
+        })
+        .collect();
     let config = flux_analysis::Config::default();
     let catalog = config.catalog();
-    let file = flux_analysis::SourceFile { path, text: &text };
-    let start = std::time::Instant::now();
+    let per_run = |start: Instant| start.elapsed().as_secs_f64() * 1000.0 / times as f64;
+
+    let files: Vec<(SourceFile<'_>, Option<&flux_syntax::Tree>)> = paths
+        .iter()
+        .zip(&texts)
+        .zip(&trees)
+        .map(|((path, text), tree)| (SourceFile { path, text }, Some(&**tree)))
+        .collect();
+    let start = Instant::now();
     let mut findings = 0;
     for _ in 0..times {
-        let out = flux_analysis::analyze_parsed(&[(file, Some(&tree))], &catalog, &config, &|| {});
-        findings = out[0].findings.len();
+        findings = flux_analysis::analyze_parsed(&files, &catalog, &config, &|| {})[0]
+            .findings
+            .len();
     }
-    let per = start.elapsed().as_secs_f64() * 1000.0 / times as f64;
-    println!("{findings} findings, {per:.2} ms per analysis");
+    println!(
+        "{findings} findings, {:.2} ms per analysis of the run",
+        per_run(start)
+    );
+
+    let collect =
+        |i: usize| CollectedFile::collect(&paths[i], texts[i].clone(), trees[i].clone(), &|| {});
+    let kept: Vec<CollectedFile> = (1..paths.len()).map(collect).collect();
+    let start = Instant::now();
+    for _ in 0..times {
+        let edited = collect(0);
+        let run: Vec<&CollectedFile> = std::iter::once(&edited).chain(&kept).collect();
+        findings = flux_analysis::analyze_collected(&run, &catalog, &config, &|| {})[0]
+            .findings
+            .len();
+    }
+    println!(
+        "{findings} findings, {:.2} ms per keystroke in {}",
+        per_run(start),
+        paths[0]
+    );
 }

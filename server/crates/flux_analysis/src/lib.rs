@@ -82,22 +82,98 @@ pub fn analyze_parsed(
         .zip(&owned)
         .map(|((_, given), own)| given.or(own.as_ref()).expect("a tree was given or parsed"))
         .collect();
-    let files: Vec<SourceFile<'_>> = files.iter().map(|(f, _)| *f).collect();
+    let facts: Vec<program::FileFacts<'_>> = files
+        .iter()
+        .zip(&trees)
+        .map(|((f, _), t)| {
+            checkpoint();
+            program::FileFacts::collect(f, t, checkpoint)
+        })
+        .collect();
+    let facts: Vec<(&program::FileFacts<'_>, &flux_syntax::Tree)> =
+        facts.iter().zip(trees.iter().copied()).collect();
+    analyze_facts(&facts, catalog, config, checkpoint)
+}
+
+/// One file's facts (the scope and facts walks of its tree), owning the
+/// text and tree they point into. A caller that keeps them, as the
+/// language server does for the files of a run that a keystroke did not
+/// change, skips both walks on the next analysis.
+pub struct CollectedFile(CollectedCell);
+
+struct Collected {
+    path: String,
+    text: std::sync::Arc<str>,
+    tree: std::sync::Arc<flux_syntax::Tree>,
+}
+
+self_cell::self_cell!(
+    struct CollectedCell {
+        owner: Collected,
+        #[covariant]
+        dependent: FileFacts,
+    }
+);
+
+type FileFacts<'t> = program::FileFacts<'t>;
+
+impl CollectedFile {
+    /// `checkpoint` as in [`analyze_parsed`]: unwinding from it is safe.
+    pub fn collect(
+        path: &str,
+        text: std::sync::Arc<str>,
+        tree: std::sync::Arc<flux_syntax::Tree>,
+        checkpoint: &dyn Fn(),
+    ) -> CollectedFile {
+        let owner = Collected {
+            path: path.to_string(),
+            text,
+            tree,
+        };
+        CollectedFile(CollectedCell::new(owner, |o| {
+            let source = SourceFile {
+                path: &o.path,
+                text: &o.text,
+            };
+            program::FileFacts::collect(&source, &o.tree, checkpoint)
+        }))
+    }
+
+    pub fn path(&self) -> &str {
+        &self.0.borrow_owner().path
+    }
+}
+
+/// [`analyze_parsed`] on files whose facts were collected beforehand.
+pub fn analyze_collected(
+    files: &[&CollectedFile],
+    catalog: &Catalog,
+    config: &Config,
+    checkpoint: &dyn Fn(),
+) -> Vec<FileAnalysis> {
+    let facts: Vec<(&program::FileFacts<'_>, &flux_syntax::Tree)> = files
+        .iter()
+        .map(|f| (f.0.borrow_dependent(), &*f.0.borrow_owner().tree))
+        .collect();
+    analyze_facts(&facts, catalog, config, checkpoint)
+}
+
+/// The analysis of a run once each file's facts are collected: evaluation,
+/// pipeline, classification, then each file's findings.
+fn analyze_facts<'t>(
+    files: &[(&'t program::FileFacts<'t>, &'t flux_syntax::Tree)],
+    catalog: &'t Catalog,
+    config: &Config,
+    checkpoint: &'t dyn Fn(),
+) -> Vec<FileAnalysis> {
     let program = program::Program {
-        files: files
-            .iter()
-            .zip(&trees)
-            .map(|(f, t)| {
-                checkpoint();
-                program::FileFacts::collect(f, t, checkpoint)
-            })
-            .collect(),
+        files: files.iter().map(|(f, _)| *f).collect(),
         catalog,
         checkpoint,
         by_path: files
             .iter()
             .enumerate()
-            .map(|(i, f)| (resolve::normalize(f.path), i))
+            .map(|(i, (f, _))| (resolve::normalize(f.path), i))
             .collect(),
     };
     let pipeline = pipeline::Pipeline::build(&program);
@@ -105,10 +181,10 @@ pub fn analyze_parsed(
     files
         .iter()
         .enumerate()
-        .map(|(file, source)| {
+        .map(|(file, (facts, tree))| {
             let mut analysis = to_model(&program, &pipeline, &outcome, file);
-            analysis.syntax_errors = flux_syntax::syntax_errors(trees[file]);
-            let suppressions = suppress::Suppressions::parse(&program.files[file]);
+            analysis.syntax_errors = flux_syntax::syntax_errors(tree);
+            let suppressions = suppress::Suppressions::parse(facts);
             analysis
                 .findings
                 .retain_mut(|f| match config.severity_of(f.code) {
@@ -118,7 +194,7 @@ pub fn analyze_parsed(
                     }
                     None => false,
                 });
-            analysis.suppressions = suppressions.apply(source.text, &mut analysis.findings);
+            analysis.suppressions = suppressions.apply(facts.text, &mut analysis.findings);
             if let Some(severity) = config.severity_of(Code::UnusedSuppression) {
                 analysis
                     .findings

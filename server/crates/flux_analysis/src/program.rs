@@ -885,7 +885,7 @@ impl Value<'_> {
 
 /// The files of a run and the catalog: what expression evaluation needs.
 pub struct Program<'t> {
-    pub files: Vec<FileFacts<'t>>,
+    pub files: Vec<&'t FileFacts<'t>>,
     pub catalog: &'t Catalog,
     /// Called regularly: the caller may unwind from it to cancel the analysis.
     pub checkpoint: &'t dyn Fn(),

@@ -247,27 +247,54 @@ pub fn importers_graph(db: &dyn Db, files: Files) -> BTreeMap<String, Vec<String
     reversed
 }
 
+/// One file's facts: the scope and facts walks of its tree, the part of
+/// the analysis that depends on the file alone. A keystroke re-walks the
+/// edited file; the other files of its runs keep theirs.
+#[derive(Clone)]
+pub struct Facts(pub Arc<flux_analysis::CollectedFile>);
+
+impl PartialEq for Facts {
+    /// Each execution collects afresh, from a changed text or tree.
+    fn eq(&self, other: &Facts) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Facts {}
+
+impl fmt::Debug for Facts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Facts({})", self.0.path())
+    }
+}
+
+/// Bounded: facts take several times their file's size, and a run holds up
+/// to [`MAX_RUN`] files; an evicted file is walked again when needed.
+#[salsa::tracked(returns(ref), lru = 128)]
+pub fn file_facts(db: &dyn Db, file: SourceFile) -> Facts {
+    db.record("file_facts", file.path(db));
+    // A newer change unwinds the walks at their next checkpoint.
+    let checkpoint = || db.unwind_if_revision_cancelled();
+    Facts(Arc::new(flux_analysis::CollectedFile::collect(
+        file.path(db),
+        file.text(db).clone(),
+        file.tree(db).0.clone(),
+        &checkpoint,
+    )))
+}
+
 /// The analysis of every file of a run.
 #[salsa::tracked(returns(ref))]
 pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
     let paths = run.paths(db);
     db.record("run_analysis", &paths.join(","));
     let by_path = db.files().by_path(db);
-    let files: Vec<SourceFile> = paths
+    let facts: Vec<Arc<flux_analysis::CollectedFile>> = paths
         .iter()
         .filter_map(|p| by_path.get(p).copied())
+        .map(|f| file_facts(db, f).0.clone())
         .collect();
-    // The trees the host keeps (reparsed incrementally by the server).
-    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&Tree>)> = files
-        .iter()
-        .map(|f| {
-            let source = flux_analysis::SourceFile {
-                path: f.path(db),
-                text: f.text(db),
-            };
-            (source, Some(&*f.tree(db).0))
-        })
-        .collect();
+    let facts: Vec<&flux_analysis::CollectedFile> = facts.iter().map(|f| &**f).collect();
     let configs = db.workspace().configs(db);
     let entry = configs
         .iter()
@@ -277,7 +304,7 @@ pub fn run_analysis<'db>(db: &'db dyn Db, run: Run<'db>) -> Vec<FileAnalysis> {
     // A newer change unwinds this run at the core's next checkpoint
     // (salsa::Cancelled), instead of making the writer wait for its end.
     let checkpoint = || db.unwind_if_revision_cancelled();
-    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &checkpoint)
+    flux_analysis::analyze_collected(&facts, &entry.catalog, &entry.config, &checkpoint)
 }
 
 /// The analysis of one file, from its run ([`run_paths`]).

@@ -11,6 +11,7 @@
 //! finding appears that was not there before. Only verified actions are offered.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use flux_analysis::scope::{self, BindingKind, ScopeTree};
 use flux_analysis::{
@@ -19,7 +20,7 @@ use flux_analysis::{
 };
 use tree_sitter::{Node, Tree};
 
-use crate::db::{config_for, file_analysis, run_paths, Db, SourceFile};
+use crate::db::{config_for, file_analysis, file_facts, run_paths, Db, SourceFile};
 
 /// Replace `range` by `text` (an insertion when the range is empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -949,27 +950,29 @@ pub fn fix_all(db: &dyn Db, file: SourceFile) -> Option<(Vec<Edit>, Vec<Isolatio
 fn reanalyse(db: &dyn Db, file: SourceFile, text: &str) -> FileAnalysis {
     let by_path = db.files().by_path(db);
     let path = file.path(db);
-    let sources: Vec<(flux_analysis::SourceFile<'_>, Option<&Tree>)> = run_paths(db, file)
+    let checkpoint = || db.unwind_if_revision_cancelled();
+    let dialect = flux_syntax::Dialect::from_path(path).unwrap_or(flux_syntax::Dialect::JavaScript);
+    let edited = flux_analysis::CollectedFile::collect(
+        path,
+        Arc::from(text),
+        Arc::new(flux_syntax::parse(text, dialect)),
+        &checkpoint,
+    );
+    // The run's other files keep the facts of their current text.
+    let kept: Vec<Option<Arc<flux_analysis::CollectedFile>>> = run_paths(db, file)
         .iter()
-        .filter_map(|p| by_path.get(p))
-        .map(|f| {
-            let own = f.path(db) == path;
-            (
-                flux_analysis::SourceFile {
-                    path: f.path(db),
-                    text: if own { text } else { f.text(db) },
-                },
-                (!own).then(|| &*f.tree(db).0),
-            )
-        })
+        .filter_map(|p| by_path.get(p).copied())
+        .map(|f| (f != file).then(|| file_facts(db, f).0.clone()))
+        .collect();
+    let files: Vec<&flux_analysis::CollectedFile> = kept
+        .iter()
+        .map(|k| k.as_deref().unwrap_or(&edited))
         .collect();
     let entry = config_for(db, file);
-    flux_analysis::analyze_parsed(&sources, &entry.catalog, &entry.config, &|| {
-        db.unwind_if_revision_cancelled()
-    })
-    .into_iter()
-    .find(|a| a.path == *path)
-    .unwrap_or_default()
+    flux_analysis::analyze_collected(&files, &entry.catalog, &entry.config, &checkpoint)
+        .into_iter()
+        .find(|a| a.path == *path)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ pub mod imports;
 pub mod isolate;
 
 pub use db::{
-    config_for, file_analysis, findings, fluxional_form, import_graph, import_specifiers,
-    importers_graph, local_imports, run_analysis, run_paths, ConfigEntry, Db, Files, Parsed,
-    RootDb, Run, SourceFile, Workspace, MAX_RUN,
+    config_for, file_analysis, file_facts, findings, fluxional_form, import_graph,
+    import_specifiers, importers_graph, local_imports, run_analysis, run_paths, ConfigEntry, Db,
+    Facts, Files, Parsed, RootDb, Run, SourceFile, Workspace, MAX_RUN,
 };
 pub use host::{Analysis, AnalysisHost, Cancellable};
 pub use salsa::{CancellationToken, Cancelled};

@@ -179,3 +179,72 @@ fn a_cancellation_token_stops_a_snapshot() {
     token.cancel();
     assert!(reader.join().unwrap().is_err());
 }
+
+/// The scope and facts walks depend on one file alone: a keystroke walks
+/// the edited file again, while the other files of its run keep their
+/// facts, and the run's findings are those of a fresh analysis.
+#[test]
+fn an_edit_walks_only_the_edited_file_of_a_run() {
+    let mut host = AnalysisHost::new();
+    let store = "let hits = 0;\nexports.bump = () => {\n  hits += 1;\n  return hits;\n};\n";
+    let app = |route: &str| {
+        format!(
+            "const express = require('express');\nconst store = require('./store');\nconst app = express();\n{route}\napp.listen(3000);\n"
+        )
+    };
+    let served = app("app.get('/', (req, res) => res.send(String(store.bump())));");
+    let unserved = app("const later = () => store.bump();");
+    host.set_file("/p/store.js", Arc::from(store), None);
+    host.set_file("/p/app.js", Arc::from(served.as_str()), None);
+    let codes = |host: &AnalysisHost| {
+        host.analysis()
+            .with_db(|db| {
+                let file = Analysis::file(db, "/p/store.js").unwrap();
+                findings(db, file)
+                    .iter()
+                    .map(|f| f.code.as_str())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+    };
+    assert_eq!(codes(&host), ["blocks-replication"]);
+    assert_eq!(runs(&host, "file_facts", "/p/store.js"), 1);
+    host.clear_query_log();
+
+    host.set_file("/p/app.js", Arc::from(unserved.as_str()), None);
+    assert!(codes(&host).is_empty(), "no listener calls bump any more");
+    assert_eq!(runs(&host, "file_facts", "/p/app.js"), 1);
+    assert_eq!(
+        runs(&host, "file_facts", "/p/store.js"),
+        0,
+        "store.js kept its facts"
+    );
+    assert_eq!(runs(&host, "run_analysis", "/p/app.js,/p/store.js"), 1);
+    host.clear_query_log();
+
+    host.set_file("/p/app.js", Arc::from(served.as_str()), None);
+    assert_eq!(codes(&host), ["blocks-replication"]);
+    assert_eq!(runs(&host, "file_facts", "/p/store.js"), 0);
+    let fresh = flux_analysis::analyze(
+        &[
+            flux_analysis::SourceFile {
+                path: "/p/app.js",
+                text: &served,
+            },
+            flux_analysis::SourceFile {
+                path: "/p/store.js",
+                text: store,
+            },
+        ],
+        &flux_analysis::Config::default().catalog(),
+        &flux_analysis::Config::default(),
+    );
+    let kept = host
+        .analysis()
+        .with_db(|db| {
+            ["/p/app.js", "/p/store.js"]
+                .map(|p| file_analysis(db, Analysis::file(db, p).unwrap()).clone())
+        })
+        .unwrap();
+    assert_eq!(kept.as_slice(), fresh.as_slice());
+}
