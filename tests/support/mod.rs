@@ -8,6 +8,7 @@ use serde_json::Value;
 
 // Also compiled into bench/typing.rs, where CARGO_BIN_EXE_* is not set.
 mod frame;
+#[allow(unused_imports)] // as dead_code above: not every test crate frames LSP
 pub use frame::{read_frame, write_frame};
 
 /// What one run of the binary gave.
