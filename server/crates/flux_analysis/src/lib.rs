@@ -115,6 +115,7 @@ self_cell::self_cell!(
     }
 );
 
+// self_cell names the dependent type by a plain identifier.
 type FileFacts<'t> = program::FileFacts<'t>;
 
 impl CollectedFile {
