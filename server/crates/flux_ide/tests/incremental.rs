@@ -23,6 +23,19 @@ fn runs(host: &AnalysisHost, query: &str, path: &str) -> usize {
         .count()
 }
 
+/// The codes of the file's findings.
+fn codes_of(host: &AnalysisHost, path: &str) -> Vec<&'static str> {
+    host.analysis()
+        .with_db(|db| {
+            let file = Analysis::file(db, path).unwrap();
+            findings(db, file)
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
+        })
+        .unwrap()
+}
+
 const PATHS: [&str; 3] = ["/p/app.js", "/p/store.js", "/p/other.js"];
 
 fn host() -> AnalysisHost {
@@ -85,17 +98,7 @@ fn a_handler_module_is_analysed_with_the_file_registering_it() {
     let app = "const io = require('socket.io')(3000);\nconst { handler } = require('./handler');\nio.on('connection', handler);\n";
     let handler = "let hits = 0;\nexports.handler = (socket) => {\n  hits += 1;\n  socket.emit('hits', hits);\n};\n";
     host.set_file("/p/handler.js", Arc::from(handler), None);
-    let codes = |host: &AnalysisHost| {
-        host.analysis()
-            .with_db(|db| {
-                let file = Analysis::file(db, "/p/handler.js").unwrap();
-                findings(db, file)
-                    .iter()
-                    .map(|f| f.code.as_str())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap()
-    };
+    let codes = |host: &AnalysisHost| codes_of(host, "/p/handler.js");
     assert!(
         codes(&host).is_empty(),
         "alone, nothing says it is a listener"
@@ -196,17 +199,7 @@ fn an_edit_walks_only_the_edited_file_of_a_run() {
     let unserved = app("const later = () => store.bump();");
     host.set_file("/p/store.js", Arc::from(store), None);
     host.set_file("/p/app.js", Arc::from(served.as_str()), None);
-    let codes = |host: &AnalysisHost| {
-        host.analysis()
-            .with_db(|db| {
-                let file = Analysis::file(db, "/p/store.js").unwrap();
-                findings(db, file)
-                    .iter()
-                    .map(|f| f.code.as_str())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap()
-    };
+    let codes = |host: &AnalysisHost| codes_of(host, "/p/store.js");
     assert_eq!(codes(&host), ["blocks-replication"]);
     assert_eq!(runs(&host, "file_facts", "/p/store.js"), 1);
     host.clear_query_log();
