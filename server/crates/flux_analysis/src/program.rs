@@ -52,22 +52,98 @@ pub struct Function<'t> {
     pub calls: Vec<Node<'t>>,
 }
 
-/// Each named node's parent, recorded by the facts walk: tree-sitter's
-/// `Node::parent` descends from the root, linear in the siblings at every
-/// level (jQuery's factory body holds thousands of statements).
+/// The file's named nodes in pre-order, each with its parent, recorded by the
+/// facts walk: tree-sitter's `Node::parent` and `descendant_for_byte_range`
+/// descend from the root, linear in the siblings at every level (jQuery's
+/// factory body holds thousands of statements). One push per node, where a
+/// hash map per question cost an insert per node each; questions are answered
+/// by binary search, because pre-order is sorted by (start, end descending).
 #[derive(Default)]
-pub struct Parents<'t>(FxMap<usize, Node<'t>>);
+pub struct Parents<'t> {
+    nodes: Vec<Node<'t>>,
+    /// `(start, end)` of each node of `nodes`.
+    spans: Vec<(u32, u32)>,
+    /// Index of each node's parent in `nodes` (`NO_PARENT` for the root).
+    parent: Vec<u32>,
+    /// Indexes of `nodes` sorted by (start, end descending), when pre-order
+    /// is not (zero-width nodes of error recovery can break the order).
+    order: Option<Vec<u32>>,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+fn span_key((start, end): (u32, u32)) -> (u32, std::cmp::Reverse<u32>) {
+    (start, std::cmp::Reverse(end))
+}
 
 impl<'t> Parents<'t> {
+    fn push(&mut self, node: Node<'t>, parent: u32) -> u32 {
+        let span = (node.start_byte() as u32, node.end_byte() as u32);
+        if self.order.is_none()
+            && self
+                .spans
+                .last()
+                .is_some_and(|&last| span_key(last) > span_key(span))
+        {
+            self.order = Some(Vec::new()); // sorted once the walk is over
+        }
+        self.nodes.push(node);
+        self.spans.push(span);
+        self.parent.push(parent);
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn finish(&mut self) {
+        if let Some(order) = &mut self.order {
+            *order = (0..self.nodes.len() as u32).collect();
+            // stable: among equal spans, pre-order (outermost first) is kept
+            order.sort_by_key(|&i| span_key(self.spans[i as usize]));
+        }
+    }
+
+    /// Indexes in `nodes` of the nodes spanning exactly `span`, outermost first.
+    fn spanning(&self, span: (u32, u32)) -> impl Iterator<Item = usize> + '_ {
+        let key = span_key(span);
+        let at = |k: usize| match &self.order {
+            Some(order) => order[k] as usize,
+            None => k,
+        };
+        let first = match &self.order {
+            None => self.spans.partition_point(|&s| span_key(s) < key),
+            Some(order) => order.partition_point(|&i| span_key(self.spans[i as usize]) < key),
+        };
+        (first..self.nodes.len())
+            .map(at)
+            .take_while(move |&i| self.spans[i] == span)
+    }
+
+    fn index_of(&self, node: Node<'t>) -> Option<usize> {
+        let span = (node.start_byte() as u32, node.end_byte() as u32);
+        self.spanning(span)
+            .find(|&i| self.nodes[i].id() == node.id())
+    }
+
     /// `node.parent()`, from the index when the walk saw the node.
     /// (Not checked by a debug_assert: `parent()` is O(depth), which made
     /// deep trees quadratic in debug builds; `tests::indexes_agree_with_tree_sitter`
     /// checks instead.)
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
-        match self.0.get(&node.id()) {
-            Some(p) => Some(*p),
+        match self.index_of(node) {
+            Some(i) => match self.parent[i] {
+                NO_PARENT => None,
+                p => Some(self.nodes[p as usize]),
+            },
             None => node.parent(),
         }
+    }
+
+    /// The innermost named node spanning exactly `range`.
+    fn innermost(&self, range: &TextRange) -> Option<Node<'t>> {
+        let span = (
+            u32::try_from(range.start).ok()?,
+            u32::try_from(range.end).ok()?,
+        );
+        self.spanning(span).last().map(|i| self.nodes[i])
     }
 }
 
@@ -107,10 +183,6 @@ pub struct FileFacts<'t> {
     /// Plain functions always run as `f.call(this, …)` from a class's code:
     /// their `this` is that class's instance. Function node id → class.
     this_bound: HashMap<usize, Node<'t>>,
-    /// Identifier nodes by start offset.
-    identifiers: FxMap<usize, Node<'t>>,
-    /// The innermost named node of each range (pre-order: deeper overwrites).
-    by_range: FxMap<(usize, usize), Node<'t>>,
     /// The first non-declaring write reference of each binding.
     first_write: HashMap<scope::BindingId, usize>,
     /// Calls whose callee is a plain identifier, by that name.
@@ -306,8 +378,6 @@ impl<'t> FileFacts<'t> {
             calls_by_method: HashMap::new(),
             this_assignments: HashMap::new(),
             first_write: HashMap::new(),
-            identifiers: FxMap::default(),
-            by_range: FxMap::default(),
             this_bound: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
@@ -485,99 +555,119 @@ impl<'t> FileFacts<'t> {
         None
     }
 
-    /// One iterative pre-order walk collecting functions, calls, awaits,
-    /// returns, exports and comments.
+    /// One pre-order walk with a single cursor (no node stack, no cursor
+    /// reset per node) collecting functions, calls, awaits, returns, exports
+    /// and comments, and indexing every named node.
     fn walk(&mut self, checkpoint: &dyn Fn()) {
-        let text = self.text;
         let mut paced = Paced::new(checkpoint);
-        // (node, enclosing function)
-        let mut stack: Vec<(Node<'t>, Option<FnIx>)> = vec![(self.root, None)];
-        // one cursor for the whole walk: creating one per node cost a malloc each
         let mut c = self.root.walk();
-        while let Some((node, mut current)) = stack.pop() {
-            paced.visit();
-            let kind = node.kind();
-            self.by_range
-                .insert((node.start_byte(), node.end_byte()), node);
-            if is_function(kind) {
-                let ix = self.functions.len();
-                self.functions.push(Function {
-                    node,
-                    name: function_name(text, &self.parents, node),
-                    returns: Vec::new(),
-                    awaits: Vec::new(),
-                    calls: Vec::new(),
-                });
-                self.fn_by_id.insert(node.id(), ix);
-                self.fn_by_range
-                    .insert((node.start_byte(), node.end_byte()), ix);
-                if kind == "arrow_function" {
-                    if let Some(body) = node.field("body") {
-                        if body.kind() != "statement_block" {
-                            self.functions[ix].returns.push(body);
-                        }
-                    }
+        // (index in `parents`, function its children are in) of each named
+        // ancestor of the cursor's node
+        let mut path: Vec<(u32, Option<FnIx>)> = Vec::new();
+        'walk: loop {
+            let node = c.node();
+            // anonymous nodes are tokens: neither indexed nor entered
+            let entered = node.is_named() && {
+                paced.visit();
+                let (parent, current) = path.last().copied().unwrap_or((NO_PARENT, None));
+                let ix = self.parents.push(node, parent);
+                let parent = (parent != NO_PARENT).then(|| self.parents.nodes[parent as usize]);
+                let current = self.visit(node, parent, current);
+                path.push((ix, current));
+                true
+            };
+            if entered {
+                if c.goto_first_child() {
+                    continue;
                 }
-                current = Some(ix);
+                path.pop();
             }
-            match kind {
-                "comment" => self.comments.push(node),
-                "identifier"
-                | "shorthand_property_identifier"
-                | "shorthand_property_identifier_pattern" => {
-                    self.identifiers.insert(node.start_byte(), node);
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() {
+                    break 'walk;
                 }
-                "member_expression" => {
-                    if node.field("object").is_some_and(|o| o.kind() == "this") {
-                        self.this_members.push(node);
+                path.pop();
+            }
+        }
+        self.parents.finish();
+    }
+
+    /// Records what `node` is; returns the function its children are in.
+    fn visit(
+        &mut self,
+        node: Node<'t>,
+        parent: Option<Node<'t>>,
+        mut current: Option<FnIx>,
+    ) -> Option<FnIx> {
+        let kind = node.kind();
+        if is_function(kind) {
+            let ix = self.functions.len();
+            self.functions.push(Function {
+                node,
+                name: function_name(self.text, parent, node),
+                returns: Vec::new(),
+                awaits: Vec::new(),
+                calls: Vec::new(),
+            });
+            self.fn_by_id.insert(node.id(), ix);
+            self.fn_by_range
+                .insert((node.start_byte(), node.end_byte()), ix);
+            if kind == "arrow_function" {
+                if let Some(body) = node.field("body") {
+                    if body.kind() != "statement_block" {
+                        self.functions[ix].returns.push(body);
                     }
                 }
-                "call_expression" | "new_expression" => {
-                    self.collect_inherits(node);
-                    match node.field("function") {
-                        Some(f) if f.kind() == "identifier" => {
-                            self.calls_by_name
-                                .entry(text_of(self.text, f))
+            }
+            current = Some(ix);
+        }
+        match kind {
+            "comment" => self.comments.push(node),
+            "member_expression" => {
+                if node.field("object").is_some_and(|o| o.kind() == "this") {
+                    self.this_members.push(node);
+                }
+            }
+            "call_expression" | "new_expression" => {
+                self.collect_inherits(node);
+                match node.field("function") {
+                    Some(f) if f.kind() == "identifier" => {
+                        self.calls_by_name
+                            .entry(text_of(self.text, f))
+                            .or_default()
+                            .push(node);
+                    }
+                    // `x.m(…)`: indexed by `m`
+                    Some(f) if f.kind() == "member_expression" => {
+                        if let Some(p) = f.field("property") {
+                            self.calls_by_method
+                                .entry(text_of(self.text, p))
                                 .or_default()
                                 .push(node);
                         }
-                        // `x.m(…)`: indexed by `m`
-                        Some(f) if f.kind() == "member_expression" => {
-                            if let Some(p) = f.field("property") {
-                                self.calls_by_method
-                                    .entry(text_of(self.text, p))
-                                    .or_default()
-                                    .push(node);
-                            }
-                        }
-                        _ => {}
                     }
-                    self.calls.push((node, current));
-                    match current {
-                        Some(f) => self.functions[f].calls.push(node),
-                        None => self.top_calls.push(node),
-                    }
+                    _ => {}
                 }
-                "await_expression" => match current {
-                    Some(f) => self.functions[f].awaits.push(node),
-                    None => self.top_awaits.push(node),
-                },
-                "return_statement" => {
-                    if let (Some(f), Some(e)) = (current, node.named_child(0)) {
-                        self.functions[f].returns.push(e);
-                    }
+                self.calls.push((node, current));
+                match current {
+                    Some(f) => self.functions[f].calls.push(node),
+                    None => self.top_calls.push(node),
                 }
-                "assignment_expression" => self.collect_cjs_export(node),
-                "export_statement" => self.collect_esm_export(node),
-                _ => {}
             }
-            let first = stack.len();
-            for child in node.named_children(&mut c) {
-                self.parents.0.insert(child.id(), node);
-                stack.push((child, current));
+            "await_expression" => match current {
+                Some(f) => self.functions[f].awaits.push(node),
+                None => self.top_awaits.push(node),
+            },
+            "return_statement" => {
+                if let (Some(f), Some(e)) = (current, node.named_child(0)) {
+                    self.functions[f].returns.push(e);
+                }
             }
-            stack[first..].reverse();
+            "assignment_expression" => self.collect_cjs_export(node),
+            "export_statement" => self.collect_esm_export(node),
+            _ => {}
         }
+        current
     }
 
     fn collect_cjs_export(&mut self, node: Node<'t>) {
@@ -773,22 +863,17 @@ impl<'t> FileFacts<'t> {
     }
 
     pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
-        // References are identifiers: a hash lookup instead of a descent
-        // from the root, which is linear in siblings at every level.
-        if let Some(n) = self
-            .identifiers
-            .get(&range.start)
-            .filter(|n| n.end_byte() == range.end)
-        {
-            return Some(*n);
-        }
-        self.by_range
-            .get(&(range.start, range.end))
-            .copied()
-            // tree-sitter descends into an anonymous child of the same range
+        self.parents
+            .innermost(range)
+            // tree-sitter descends into an anonymous child of the same range,
+            // and past an empty node into the token after it
             .filter(|n| {
-                let mut c = n.walk();
-                range.start < range.end && !n.children(&mut c).any(|k| k.byte_range() == *range)
+                range.start < range.end
+                    && (n.child_count() == 0 || {
+                        let mut c = n.walk();
+                        let same = n.children(&mut c).any(|k| k.byte_range() == *range);
+                        !same
+                    })
             })
             .or_else(|| self.root.descendant_for_byte_range(range.start, range.end))
     }
@@ -810,11 +895,11 @@ impl<'t> FileFacts<'t> {
 
 /// Name of a function node: its own name, the variable or property it is
 /// assigned to, or the method name.
-fn function_name<'t>(text: &str, parents: &Parents<'t>, node: Node<'t>) -> Option<String> {
+fn function_name<'t>(text: &str, parent: Option<Node<'t>>, node: Node<'t>) -> Option<String> {
     if let Some(name) = node.field("name") {
         return Some(text_of(text, name).to_string());
     }
-    let parent = parents.of(node)?;
+    let parent = parent?;
     let name_node = match parent.kind() {
         "variable_declarator" => parent.field("name"),
         "pair" => parent.field("key"),
@@ -1693,19 +1778,45 @@ mod tests {
     #[test]
     fn indexes_agree_with_tree_sitter() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../tests/fixtures");
-        let mut files = 0;
-        for entry in walkdir(root.as_ref()) {
-            let Some(dialect) = flux_syntax::Dialect::from_path(&entry.to_string_lossy()) else {
-                continue;
-            };
-            let text = std::fs::read_to_string(&entry).unwrap();
+        let mut sources: Vec<(String, flux_syntax::Dialect, String)> = walkdir(root.as_ref())
+            .into_iter()
+            .filter_map(|entry| {
+                let path = entry.to_string_lossy().into_owned();
+                let dialect = flux_syntax::Dialect::from_path(&path)?;
+                Some((path, dialect, std::fs::read_to_string(&entry).unwrap()))
+            })
+            .collect();
+        // error recovery: MISSING (zero-width) nodes and ERROR nodes, where
+        // pre-order need not be sorted by range
+        for (i, broken) in [
+            "function f( { a.b( ; }",
+            "if (x) { foo(",
+            "app.get('/', (req, res) => { count += ; res.send(",
+            "class { m() { this.x = } ",
+            "x = (a, => b; y = [1,, ; `${",
+            "for (let i = 0 i < 3; i++) { await }",
+            // a zero-width node before a sibling at the same offset
+            "app.get('/', (req, res) => { res.`${a}`); });",
+            "class K {(x = 1) { return x?.y ?? z; } }",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sources.push((
+                format!("broken-{i}.js"),
+                flux_syntax::Dialect::JavaScript,
+                broken.into(),
+            ));
+        }
+        let (mut files, mut unsorted) = (0, 0);
+        for (path, dialect, text) in sources {
             let tree = flux_syntax::parse(&text, dialect);
-            let path = entry.to_string_lossy().into_owned();
             let file = SourceFile {
                 path: &path,
                 text: &text,
             };
             let facts = FileFacts::collect(&file, &tree, &|| {});
+            unsorted += usize::from(facts.parents.order.is_some());
             let mut cursor = tree.walk();
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {
@@ -1722,6 +1833,10 @@ mod tests {
             files += 1;
         }
         assert!(files > 40, "fixtures found: {files}");
+        assert!(
+            unsorted >= 2,
+            "sources whose pre-order is not sorted by range: {unsorted}"
+        );
     }
 
     fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
