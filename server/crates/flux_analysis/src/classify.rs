@@ -117,7 +117,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             // `x = x + await f()` writes after the await although `x` comes first.
             if write || mutation {
                 if let Some(n) = write_node {
-                    if let Some(aw) = last_await_in(n) {
+                    if let Some(aw) = facts.last_await_in(n) {
                         offset = aw;
                     }
                 }
@@ -601,7 +601,7 @@ fn write_expression<'t>(
     let mut n = ident;
     for _ in 0..3 {
         let p = parents.of(n)?;
-        match p.kind() {
+        match p.kind_name() {
             "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
                 return Some(p)
             }
@@ -619,31 +619,11 @@ fn write_expression<'t>(
     None
 }
 
-/// The end of the last `await` inside a write expression (not in nested functions).
-fn last_await_in(node: Node<'_>) -> Option<usize> {
-    let mut stack = vec![node];
-    let mut last = None;
-    while let Some(n) = stack.pop() {
-        if n.kind() == "await_expression" {
-            last = last.max(Some(n.end_byte()));
-        }
-        if matches!(
-            n.kind(),
-            "function_expression" | "arrow_function" | "function_declaration"
-        ) {
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    last
-}
-
 /// The identifier a member/call chain is rooted at (`a` of `a.b[c].d()`).
 fn root_name<'a>(text: &'a str, node: Node<'_>) -> Option<&'a str> {
     let mut n = unparen(node);
     loop {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" => return Some(text_of(text, n)),
             "member_expression" | "subscript_expression" => n = unparen(n.field("object")?),
             "call_expression" => n = unparen(n.field("function")?),
@@ -657,15 +637,15 @@ fn root_name<'a>(text: &'a str, node: Node<'_>) -> Option<&'a str> {
 /// `typeof x === 'undefined'`, `!(k in x)`.
 fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
     let cond = unparen(cond);
-    match cond.kind() {
+    match cond.kind_name() {
         "unary_expression" => {
-            let op = cond.field("operator").map(|o| o.kind());
+            let op = cond.field("operator").map(|o| o.kind_name());
             let arg = cond.field("argument");
             match (op, arg) {
                 (Some("!"), Some(a)) => {
                     let a = unparen(a);
-                    if a.kind() == "binary_expression"
-                        && a.field("operator").map(|o| o.kind()) == Some("in")
+                    if a.kind_name() == "binary_expression"
+                        && a.field("operator").map(|o| o.kind_name()) == Some("in")
                     {
                         return a.field("right").and_then(|r| root_name(text, r)) == Some(name);
                     }
@@ -675,7 +655,7 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
             }
         }
         "binary_expression" => {
-            let op = cond.field("operator").map(|o| o.kind());
+            let op = cond.field("operator").map(|o| o.kind_name());
             let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
                 return false;
             };
@@ -690,7 +670,7 @@ fn tests_absence(text: &str, cond: Node<'_>, name: &str) -> bool {
                     };
                     let rooted = |n: Node<'_>| {
                         root_name(text, n) == Some(name)
-                            || (n.kind() == "unary_expression"
+                            || (n.kind_name() == "unary_expression"
                                 && n.field("argument").and_then(|a| root_name(text, a))
                                     == Some(name))
                     };
@@ -713,7 +693,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     let write = {
         let mut w = write;
         while let Some(p) = facts.parents.of(w) {
-            if p.byte_range() == u.write_range && p.kind() != "expression_statement" {
+            if p.byte_range() == u.write_range && p.kind_name() != "expression_statement" {
                 w = p;
             } else {
                 break;
@@ -722,18 +702,21 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
         w
     };
     // x ||= v, x ??= v
-    if write.kind() == "augmented_assignment_expression" {
+    if write.kind_name() == "augmented_assignment_expression" {
         let op = write.field("operator").map(|o| text_of(text, o));
         if matches!(op, Some("||=" | "??=")) {
             return true;
         }
     }
     // x = x || v ; cache[k] = cache[k] || v
-    if write.kind() == "assignment_expression" {
+    if write.kind_name() == "assignment_expression" {
         if let (Some(l), Some(r)) = (write.field("left"), write.field("right")) {
             let r = unparen(r);
-            if r.kind() == "binary_expression"
-                && matches!(r.field("operator").map(|o| o.kind()), Some("||" | "??"))
+            if r.kind_name() == "binary_expression"
+                && matches!(
+                    r.field("operator").map(|o| o.kind_name()),
+                    Some("||" | "??")
+                )
                 && r.field("left").map(|x| text_of(text, x)) == Some(text_of(text, l))
             {
                 return true;
@@ -744,7 +727,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
     let mut child = write;
     let mut node = facts.parents.of(write);
     while let Some(n) = node {
-        match n.kind() {
+        match n.kind_name() {
             "function_expression"
             | "arrow_function"
             | "function_declaration"
@@ -760,7 +743,7 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
             }
             "binary_expression" => {
                 // return cache[k] || (cache[k] = compute())
-                let op = n.field("operator").map(|o| o.kind());
+                let op = n.field("operator").map(|o| o.kind_name());
                 if matches!(op, Some("||" | "??"))
                     && n.field("right").is_some_and(|r| r.id() == child.id())
                     && n.field("left").and_then(|l| root_name(text, l)) == Some(name)
@@ -775,14 +758,14 @@ fn is_guarded(program: &Program<'_>, file: FileIx, u: &Use, name: &str) -> bool 
                     if s.start_byte() >= child.start_byte() {
                         break;
                     }
-                    if s.kind() == "if_statement" {
+                    if s.kind_name() == "if_statement" {
                         let cond = s.field("condition").map(unparen);
                         let cons = s.field("consequence");
                         let returns = cons.is_some_and(|c| {
-                            c.kind() == "return_statement"
-                                || (c.kind() == "statement_block"
+                            c.kind_name() == "return_statement"
+                                || (c.kind_name() == "statement_block"
                                     && c.named_child(0)
-                                        .is_some_and(|f| f.kind() == "return_statement"))
+                                        .is_some_and(|f| f.kind_name() == "return_statement"))
                         });
                         if returns && cond.and_then(|c| root_name(text, c)) == Some(name) {
                             return true;
@@ -843,7 +826,7 @@ fn field_subjects(program: &Program<'_>, pipeline: &Pipeline, file: FileIx) -> V
                 mutation && !write_node.is_some_and(|n| calls_run_method(program, file, n));
             let mut offset = m.start_byte();
             if let (true, Some(w)) = (write || mutation, write_node) {
-                if let Some(aw) = last_await_in(w) {
+                if let Some(aw) = facts.last_await_in(w) {
                     offset = aw;
                 }
             }
@@ -923,11 +906,14 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
     let body = class.field("body")?;
     let mut c = body.walk();
     let found = body.named_children(&mut c).find_map(|m| {
-        if !matches!(m.kind(), "field_definition" | "public_field_definition") {
+        if !matches!(
+            m.kind_name(),
+            "field_definition" | "public_field_definition"
+        ) {
             return None;
         }
         let mut c2 = m.walk();
-        if m.children(&mut c2).any(|k| k.kind() == "static") {
+        if m.children(&mut c2).any(|k| k.kind_name() == "static") {
             return None;
         }
         // JavaScript names the field `property`, TypeScript `name`
@@ -941,7 +927,7 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
 /// on an injected service) is a call, not a mutation by name: what the method
 /// writes is analysed in its body.
 fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool {
-    node.kind() == "call_expression"
+    node.kind_name() == "call_expression"
         && crate::program::callee(node).is_some_and(|c| {
             matches!(
                 program.eval(file, c, 16),
@@ -966,12 +952,14 @@ fn member_access<'t>(
     parents: &Parents<'t>,
     node: Node<'t>,
 ) -> (bool, bool, Option<Node<'t>>) {
-    let is_target = |p: Node<'t>, n: Node<'t>| match p.kind() {
+    let is_target = |p: Node<'t>, n: Node<'t>| match p.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => {
             p.field("left").is_some_and(|l| l.id() == n.id())
         }
         "update_expression" => true,
-        "unary_expression" => p.field("operator").is_some_and(|o| o.kind() == "delete"),
+        "unary_expression" => p
+            .field("operator")
+            .is_some_and(|o| o.kind_name() == "delete"),
         _ => false,
     };
     let Some(parent) = parents.of(node) else {
@@ -985,7 +973,7 @@ fn member_access<'t>(
     while let Some(p) = parents.of(top) {
         // `this.x!.push(v)`, `(this.x as T[]).push(v)`: TypeScript's wrappers hold `this.x`
         if matches!(
-            p.kind(),
+            p.kind_name(),
             "parenthesized_expression"
                 | "non_null_expression"
                 | "as_expression"
@@ -994,7 +982,7 @@ fn member_access<'t>(
             top = p;
             continue;
         }
-        let is_object = matches!(p.kind(), "member_expression" | "subscript_expression")
+        let is_object = matches!(p.kind_name(), "member_expression" | "subscript_expression")
             && p.field("object").is_some_and(|o| o.id() == top.id());
         if !is_object {
             break;
@@ -1003,7 +991,7 @@ fn member_access<'t>(
             if is_target(pp, p) {
                 return (false, true, Some(pp));
             }
-            if pp.kind() == "call_expression"
+            if pp.kind_name() == "call_expression"
                 && pp.field("function").is_some_and(|f| f.id() == p.id())
                 && p.field("property")
                     .is_some_and(|m| crate::scope::MUTATING_METHODS.contains(&text_of(text, m)))
@@ -1014,7 +1002,7 @@ fn member_access<'t>(
         top = p;
     }
     // Object.assign(this.x, …) and friends
-    if let Some(args) = parents.of(top).filter(|p| p.kind() == "arguments") {
+    if let Some(args) = parents.of(top).filter(|p| p.kind_name() == "arguments") {
         if args.named_child(0).is_some_and(|a| a.id() == top.id()) {
             if let Some(call) = parents.of(args) {
                 let callee = call.field("function").map(|f| text_of(text, f));
@@ -1040,7 +1028,7 @@ fn member_access<'t>(
 /// start point, or where it is created.
 fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome) {
     use crate::catalog::StoreSite;
-    use crate::program::{arguments, Value};
+    use crate::program::Value;
     // Calls of one of `names` in the store's own file; with `on`, only on the
     // store itself (`io.adapter(…)` where `io` holds it): the result must not
     // depend on unrelated files of the run.
@@ -1048,7 +1036,7 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
         let facts = &program.files[file];
         facts.calls.iter().any(|(c, _)| {
             crate::program::callee(*c).is_some_and(|f| {
-                f.kind() == "member_expression"
+                f.kind_name() == "member_expression"
                     && f.field("property")
                         .is_some_and(|p| names.iter().any(|n| n == text_of(facts.text, p)))
                     && on.is_none_or(|(_, decl)| {
@@ -1082,7 +1070,7 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
         let owner = owners.first().copied().unwrap_or(0);
         let holder = holder_of(facts, call);
         for store in &st.stores {
-            let args = arguments(call);
+            let args = facts.arguments(call);
             let mut opaque = false;
             let moved = args.iter().any(|a| match program.eval(st.file, *a, 8) {
                 Value::Object { file, node } => object_keys(program.files[file].text, node)
@@ -1090,7 +1078,7 @@ fn library_stores(program: &Program<'_>, pipeline: &Pipeline, out: &mut Outcome)
                     .any(|k| store.unless.iter().any(|u| u == k) || k == "..."),
                 Value::Unknown
                     if matches!(
-                        unparen(*a).kind(),
+                        unparen(*a).kind_name(),
                         "identifier" | "member_expression" | "call_expression"
                     ) =>
                 {
@@ -1193,12 +1181,12 @@ fn holder_of<'t>(
     call: Node<'t>,
 ) -> Option<(String, TextRange)> {
     let parent = facts.parents.of(call)?;
-    let name = match parent.kind() {
+    let name = match parent.kind_name() {
         "variable_declarator" => parent.field("name")?,
         "assignment_expression" => parent.field("left")?,
         _ => return None,
     };
-    (name.kind() == "identifier")
+    (name.kind_name() == "identifier")
         .then(|| (text_of(facts.text, name).to_string(), name.byte_range()))
 }
 
@@ -1207,7 +1195,7 @@ fn object_keys(text: &str, object: Node<'_>) -> Vec<String> {
     let mut c = object.walk();
     let keys = object
         .named_children(&mut c)
-        .filter_map(|p| match p.kind() {
+        .filter_map(|p| match p.kind_name() {
             "pair" => p
                 .field("key")
                 .map(|k| text_of(text, k).trim_matches(['"', '\'']).to_string()),
@@ -1294,7 +1282,7 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
         };
         let init = unparen(init);
         if !matches!(
-            init.kind(),
+            init.kind_name(),
             "member_expression" | "subscript_expression" | "identifier"
         ) {
             continue;
@@ -1303,12 +1291,12 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
         let mut root = init;
         let mut this_field = None;
         loop {
-            match root.kind() {
+            match root.kind_name() {
                 "member_expression" | "subscript_expression" => {
                     let Some(object) = root.field("object").map(unparen) else {
                         break;
                     };
-                    if object.kind() == "this" && root.kind() == "member_expression" {
+                    if object.kind_name() == "this" && root.kind_name() == "member_expression" {
                         this_field = root
                             .field("property")
                             .map(|p| format!("this.{}", text_of(facts.text, p)));
@@ -1319,7 +1307,7 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
                 _ => break,
             }
         }
-        let target = match (&this_field, root.kind()) {
+        let target = match (&this_field, root.kind_name()) {
             (Some(field), _) => index.field(subjects, s.file, field, |t| {
                 // the field of the class around the alias
                 let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
@@ -1445,12 +1433,16 @@ fn parameter_and_element_aliases(
     let subject_of = |file: FileIx, node: Node<'_>| -> Option<usize> {
         let facts = &program.files[file];
         let node = unparen(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let b = facts.reference_at(node.start_byte())?.binding?;
                 index.by_binding.get(&(file, b)).copied()
             }
-            "member_expression" if node.field("object").is_some_and(|o| o.kind() == "this") => {
+            "member_expression"
+                if node
+                    .field("object")
+                    .is_some_and(|o| o.kind_name() == "this") =>
+            {
                 let field = format!("this.{}", text_of(facts.text, node.field("property")?));
                 let class = facts.class_of_this(node)?.0.byte_range();
                 index.field(subjects, file, &field, |t| {
@@ -1481,7 +1473,7 @@ fn parameter_and_element_aliases(
                         let calls_it = crate::program::callee(call).is_some_and(|c| {
                             matches!(program.eval(s.file, c, 12), crate::program::Value::Func { node, .. } if node.id() == func.node.id())
                         });
-                        let arg = crate::program::arguments(call).get(index).copied();
+                        let arg = facts.arguments(call).get(index).copied();
                         if let (true, Some(target)) =
                             (calls_it, arg.and_then(|a| subject_of(s.file, a)))
                         {
@@ -1504,12 +1496,13 @@ fn parameter_and_element_aliases(
             let Some(call) = facts
                 .parents
                 .of(ident)
-                .filter(|p| p.kind() == "arguments")
+                .filter(|p| p.kind_name() == "arguments")
                 .and_then(|a| facts.parents.of(a))
             else {
                 continue;
             };
-            let Some(f) = crate::program::callee(call).filter(|f| f.kind() == "member_expression")
+            let Some(f) =
+                crate::program::callee(call).filter(|f| f.kind_name() == "member_expression")
             else {
                 continue;
             };

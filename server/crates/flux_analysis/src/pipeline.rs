@@ -13,7 +13,7 @@ use flux_syntax::{Node, NodeExt, TextRange};
 use crate::catalog::{CallbackArg, CallbackPosition, Function, Kind};
 use crate::model::{Origin, StreamKind};
 use crate::program::{
-    self, arguments, callee, first_param_name, string_value, text_of, FileIx, FnIx, Program, Value,
+    self, callee, first_param_name, string_value, text_of, FileIx, FnIx, Program, Value,
 };
 
 /// A unit of code: the module body (`func: None`) or a function segment.
@@ -156,7 +156,7 @@ impl Pipeline {
                 let unit = unit_of(program, file, func, call.start_byte());
                 // the callee's value, once: library stores and rupture points both need it
                 let value = callee(call).map_or(Value::Unknown, |c| program.eval(file, c, 16));
-                let is_new = call.kind() == "new_expression";
+                let is_new = call.kind_name() == "new_expression";
                 if let Some((spec, _)) = spec_of(program, &value, is_new) {
                     if !spec.stores.is_empty() {
                         p.stores.push(LibraryStore {
@@ -188,7 +188,9 @@ impl Pipeline {
                         // `value` is this callee's evaluation (the same depth)
                         let target = match value {
                             // `new C()` runs C's constructor
-                            Value::Class { file: cf, node } if call.kind() == "new_expression" => {
+                            Value::Class { file: cf, node }
+                                if call.kind_name() == "new_expression" =>
+                            {
                                 p.instantiations
                                     .entry((cf, node.id()))
                                     .or_default()
@@ -223,7 +225,7 @@ impl Pipeline {
                             }
                         }
                     }
-                    for arg in arguments(call) {
+                    for &arg in facts.arguments(call).iter() {
                         if let Some(fx) = program.files[file].function_of(program::unparen(arg)) {
                             unit_calls.entry(unit).or_default().push(Call {
                                 to: Unit {
@@ -500,7 +502,7 @@ impl Pipeline {
 }
 
 fn is_call_or_apply(text: &str, callee: Node<'_>) -> bool {
-    callee.kind() == "member_expression"
+    callee.kind_name() == "member_expression"
         && callee
             .field("property")
             .is_some_and(|p| matches!(text_of(text, p), "call" | "apply"))
@@ -514,14 +516,14 @@ fn is_request_handler(text: &str, func: Node<'_>) -> bool {
     let mut c = params.walk();
     let names: Vec<&str> = params
         .named_children(&mut c)
-        .filter(|p| p.kind() != "comment")
+        .filter(|p| p.kind_name() != "comment")
         .map(|p| {
             // TypeScript: `(req: Request, res: Response)`
-            let p = match p.kind() {
+            let p = match p.kind_name() {
                 "required_parameter" | "optional_parameter" => p.field("pattern").unwrap_or(p),
                 _ => p,
             };
-            if p.kind() == "identifier" {
+            if p.kind_name() == "identifier" {
                 text_of(text, p)
             } else {
                 ""
@@ -622,9 +624,9 @@ fn methods_by_name(program: &Program<'_>) -> HashMap<String, Vec<(FileIx, FnIx)>
     let mut out: HashMap<String, Vec<(FileIx, FnIx)>> = HashMap::new();
     for (file, facts) in program.files.iter().enumerate() {
         for (fx, func) in facts.functions.iter().enumerate() {
-            let is_method = func.node.kind() == "method_definition"
+            let is_method = func.node.kind_name() == "method_definition"
                 || facts.parents.of(func.node).is_some_and(|p| {
-                    p.kind() == "assignment_expression"
+                    p.kind_name() == "assignment_expression"
                         && p.field("left")
                             .is_some_and(|l| text_of(facts.text, l).contains(".prototype."))
                 });
@@ -644,7 +646,7 @@ fn unique_method<'t>(
     callee: Node<'t>,
     methods: &HashMap<String, Vec<(FileIx, FnIx)>>,
 ) -> Option<(FileIx, Node<'t>)> {
-    if callee.kind() != "member_expression" {
+    if callee.kind_name() != "member_expression" {
         return None;
     }
     let name = text_of(program.files[file].text, callee.field("property")?);
@@ -690,12 +692,12 @@ fn detect<'t>(
     let text = facts.text;
     let callee_node = callee(call)?;
     let callee_text = program::callee_display(text, callee_node);
-    let is_new = call.kind() == "new_expression";
-    let args = arguments(call);
+    let is_new = call.kind_name() == "new_expression";
+    let args = facts.arguments(call);
     let catalog = program.catalog;
 
     let mut found: Option<(Function, Origin)> = None;
-    let member = (callee_node.kind() == "member_expression")
+    let member = (callee_node.kind_name() == "member_expression")
         .then(|| (callee_node.field("object"), callee_node.field("property")))
         .and_then(|(o, p)| Some((o?, text_of(text, p?).to_string())));
 
@@ -734,7 +736,7 @@ fn detect<'t>(
                 receiver,
                 Value::Unknown | Value::Instance { .. } | Value::Class { .. }
             ) {
-                let assumed = (object.kind() == "identifier")
+                let assumed = (object.kind_name() == "identifier")
                     .then(|| catalog.assumed_receiver(text_of(text, *object)))
                     .flatten();
                 if let Some(ty) = assumed {
@@ -807,7 +809,7 @@ fn detect<'t>(
     let mounts_library = kind == StreamKind::Start
         && args.iter().any(|a| {
             !matches!(
-                program::unparen(*a).kind(),
+                program::unparen(*a).kind_name(),
                 "string" | "number" | "template_string" | "object" | "true" | "false" | "null"
             )
         });
@@ -832,7 +834,7 @@ fn detect<'t>(
             .flat_map(|a| {
                 let a = program::unparen(*a);
                 let mut c = a.walk();
-                let items: Vec<TextRange> = if a.kind() == "array" {
+                let items: Vec<TextRange> = if a.kind_name() == "array" {
                     a.named_children(&mut c).map(|n| n.byte_range()).collect()
                 } else {
                     vec![a.byte_range()]
@@ -851,7 +853,7 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
     for (file, facts) in program.files.iter().enumerate() {
         let text = facts.text;
         for (fx, func) in facts.functions.iter().enumerate() {
-            if func.node.kind() != "method_definition" {
+            if func.node.kind_name() != "method_definition" {
                 continue;
             }
             let Some((class, _)) =
@@ -873,7 +875,7 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                     continue;
                 };
                 let inner = program::unparen(expr);
-                let callee_node = if inner.kind() == "call_expression" {
+                let callee_node = if inner.kind_name() == "call_expression" {
                     callee(inner).unwrap_or(inner)
                 } else {
                     inner
@@ -884,8 +886,13 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                     facts.function_at(class.start_byte()),
                     class.start_byte(),
                 );
-                let label = (inner.kind() == "call_expression")
-                    .then(|| arguments(inner).iter().find_map(|a| string_value(text, *a)))
+                let label = (inner.kind_name() == "call_expression")
+                    .then(|| {
+                        facts
+                            .arguments(inner)
+                            .iter()
+                            .find_map(|a| string_value(text, *a))
+                    })
                     .flatten();
                 let rupture = Rupture {
                     file,
@@ -907,8 +914,12 @@ fn decorator_ruptures<'t>(program: &Program<'t>) -> Vec<(Rupture, Node<'t>)> {
                     label,
                     one_shot: spec.one_shot,
                     local: false,
-                    args: if inner.kind() == "call_expression" {
-                        arguments(inner).iter().map(|a| a.byte_range()).collect()
+                    args: if inner.kind_name() == "call_expression" {
+                        facts
+                            .arguments(inner)
+                            .iter()
+                            .map(|a| a.byte_range())
+                            .collect()
                     } else {
                         Vec::new()
                     },
@@ -949,7 +960,7 @@ fn iterated_values<'t>(
 ) -> Option<Vec<(FileIx, Node<'t>)>> {
     use crate::scope::{BindingKind, PathStep};
     let ident = program::unparen(ident);
-    if ident.kind() != "identifier" {
+    if ident.kind_name() != "identifier" {
         return None;
     }
     let facts = &program.files[file];
@@ -960,9 +971,12 @@ fn iterated_values<'t>(
         return None;
     };
     let func = facts.functions.get(facts.function_at(b.decl.start)?)?.node;
-    let call = facts.parents.of(func).filter(|p| p.kind() == "arguments")?;
+    let call = facts
+        .parents
+        .of(func)
+        .filter(|p| p.kind_name() == "arguments")?;
     let call = facts.parents.of(call)?;
-    let iter = callee(call).filter(|c| c.kind() == "member_expression")?;
+    let iter = callee(call).filter(|c| c.kind_name() == "member_expression")?;
     let method = text_of(facts.text, iter.field("property")?);
     if !matches!(method, "forEach" | "map" | "flatMap") {
         return None;
@@ -970,11 +984,11 @@ fn iterated_values<'t>(
     let source = program::unparen(iter.field("object")?);
     // Object.entries(t) / Object.values(t) / an array
     let (table, entries) = match (
-        source.kind(),
+        source.kind_name(),
         callee(source).map(|c| text_of(facts.text, c)),
     ) {
-        ("call_expression", Some("Object.entries")) => (*arguments(source).first()?, true),
-        ("call_expression", Some("Object.values")) => (*arguments(source).first()?, false),
+        ("call_expression", Some("Object.entries")) => (*facts.arguments(source).first()?, true),
+        ("call_expression", Some("Object.values")) => (*facts.arguments(source).first()?, false),
         _ => (source, false),
     };
     // with entries, the handler is the second element: `([path, handler]) =>`
@@ -992,11 +1006,11 @@ fn iterated_values<'t>(
     let mut c = node.walk();
     let items: Vec<(FileIx, Node<'t>)> = node
         .named_children(&mut c)
-        .filter_map(|n| match n.kind() {
-            "pair" if entries || node.kind() == "object" => n.field("value").map(|v| (vf, v)),
+        .filter_map(|n| match n.kind_name() {
+            "pair" if entries || node.kind_name() == "object" => n.field("value").map(|v| (vf, v)),
             "shorthand_property_identifier" => Some((vf, n)),
             "comment" | "spread_element" => None,
-            _ if node.kind() == "array" => Some((vf, n)),
+            _ if node.kind_name() == "array" => Some((vf, n)),
             _ => None,
         })
         .collect();
@@ -1010,7 +1024,7 @@ fn computed_member_values<'t>(
     node: Node<'t>,
 ) -> Option<Vec<(FileIx, Node<'t>)>> {
     let node = program::unparen(node);
-    if node.kind() != "subscript_expression" {
+    if node.kind_name() != "subscript_expression" {
         return None;
     }
     let index = node.field("index")?;
@@ -1027,7 +1041,7 @@ fn computed_member_values<'t>(
     let mut c = object.walk();
     let values = object
         .named_children(&mut c)
-        .filter_map(|p| match p.kind() {
+        .filter_map(|p| match p.kind_name() {
             "pair" => p.field("value").map(|v| (of, v)),
             "method_definition" | "shorthand_property_identifier" => Some((of, p)),
             _ => None,
@@ -1058,7 +1072,7 @@ fn callbacks<'t>(
         let report_unknown = report_unknown && report;
         let inner = program::unparen(arg);
         // Middleware made by a catalog function (`express.static('public')`) is library code.
-        if inner.kind() == "call_expression"
+        if inner.kind_name() == "call_expression"
             && callee(inner).is_some_and(|c| {
                 matches!(
                     program.eval(file, c, 16),
@@ -1083,7 +1097,7 @@ fn callbacks<'t>(
             Value::Unknown
                 if report_unknown
                     && matches!(
-                        program::unparen(arg).kind(),
+                        program::unparen(arg).kind_name(),
                         "identifier"
                             | "member_expression"
                             | "call_expression"
@@ -1106,7 +1120,7 @@ fn callbacks<'t>(
             for (file, arg) in expanded.iter().copied() {
                 let obj = program::unparen(arg);
                 // `server.route([{ handler }, …])`: each route object
-                let objects: Vec<Node<'t>> = if obj.kind() == "array" {
+                let objects: Vec<Node<'t>> = if obj.kind_name() == "array" {
                     let mut c = obj.walk();
                     let items: Vec<Node<'t>> =
                         obj.named_children(&mut c).map(program::unparen).collect();
@@ -1115,7 +1129,7 @@ fn callbacks<'t>(
                     vec![obj]
                 };
                 for obj in objects {
-                    if obj.kind() != "object" {
+                    if obj.kind_name() != "object" {
                         continue;
                     }
                     let value = Value::Object { file, node: obj };
@@ -1150,7 +1164,7 @@ fn callbacks<'t>(
                 {
                     continue;
                 }
-                if arg.kind() == "array" {
+                if arg.kind_name() == "array" {
                     let mut c = arg.walk();
                     let items: Vec<Node<'t>> = arg.named_children(&mut c).collect();
                     out.extend(items.into_iter().filter_map(|i| as_target((file, i), true)));

@@ -147,6 +147,16 @@ impl<'t> Parents<'t> {
     }
 }
 
+/// What a node of the facts walk is to the call it is in.
+#[derive(Clone, Copy)]
+enum CallRole {
+    None,
+    /// `calls[k]`
+    Call(u32),
+    /// The `arguments` of `calls[k]`: its named children are the arguments.
+    Arguments(u32),
+}
+
 pub struct FileFacts<'t> {
     pub path: &'t str,
     pub text: &'t str,
@@ -161,6 +171,12 @@ pub struct FileFacts<'t> {
     pub top_awaits: Vec<Node<'t>>,
     /// Every call and `new`, in source order, with the function it is in.
     pub calls: Vec<(Node<'t>, Option<FnIx>)>,
+    /// The arguments of `calls[k]` are `call_args[call_args_at[k]..call_args_at[k + 1]]`
+    /// (walking an `arguments` node's tokens cost more than the analysis of them).
+    call_args: Vec<Node<'t>>,
+    call_args_at: Vec<u32>,
+    /// Every `await`, in source order, with the function it is in.
+    awaits: Vec<(Node<'t>, Option<FnIx>)>,
     ref_by_start: FxMap<usize, usize>,
     /// `module.exports = e`
     pub module_exports: Option<Node<'t>>,
@@ -217,7 +233,7 @@ fn is_identifier(s: &str) -> bool {
 
 /// The string value of a string literal or a template without substitutions.
 pub fn string_value(text: &str, node: Node<'_>) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => {
             let t = text_of(text, node);
             Some(
@@ -242,14 +258,14 @@ fn has_substitution(node: Node<'_>) -> bool {
     let mut c = node.walk();
     let found = node
         .named_children(&mut c)
-        .any(|n| n.kind() == "template_substitution");
+        .any(|n| n.kind_name() == "template_substitution");
     found
 }
 
 /// A short display of a callee: `app.route(…).get` for a long chain.
 pub fn callee_display(text: &str, node: Node<'_>) -> String {
     let node = unparen(node);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" | "this" | "super" => text_of(text, node).to_string(),
         "member_expression" => {
             let object = node
@@ -285,13 +301,15 @@ pub fn callee_display(text: &str, node: Node<'_>) -> String {
 /// and `<T>x`, which hold the value of `x`.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
     loop {
-        let inner = match node.kind() {
+        let inner = match node.kind_name() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression" => node.named_child(0),
             // `<T>x`: the type arguments come first
-            "type_assertion" => node.named_child(1).filter(|n| n.kind() != "type_arguments"),
+            "type_assertion" => node
+                .named_child(1)
+                .filter(|n| n.kind_name() != "type_arguments"),
             _ => None,
         };
         match inner {
@@ -309,14 +327,15 @@ pub fn is_class(kind: &str) -> bool {
     )
 }
 
-/// The arguments of a call or `new`, without comments.
-pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+/// The arguments of a call or `new`, without comments, walked from the tree
+/// (`FileFacts::arguments` answers from the facts walk's index).
+fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
     let Some(args) = call.field("arguments") else {
         return Vec::new();
     };
     let mut c = args.walk();
     args.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect()
 }
 
@@ -334,14 +353,14 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
     let mut c = params.walk();
     let first = params
         .named_children(&mut c)
-        .find(|n| n.kind() != "comment")?;
-    let ident = match first.kind() {
+        .find(|n| n.kind_name() != "comment")?;
+    let ident = match first.kind_name() {
         "identifier" => first,
         "assignment_pattern" => first.field("left")?,
         // TypeScript: `(err: Error, data) =>`
         "required_parameter" | "optional_parameter" => first
             .field("pattern")
-            .filter(|p| p.kind() == "identifier")?,
+            .filter(|p| p.kind_name() == "identifier")?,
         _ => return None,
     };
     Some(text_of(text, ident).to_string())
@@ -364,6 +383,9 @@ impl<'t> FileFacts<'t> {
             top_calls: Vec::new(),
             top_awaits: Vec::new(),
             calls: Vec::new(),
+            call_args: Vec::new(),
+            call_args_at: Vec::new(),
+            awaits: Vec::new(),
             ref_by_start: FxMap::default(),
             module_exports: None,
             exports: HashMap::new(),
@@ -406,14 +428,15 @@ impl<'t> FileFacts<'t> {
                     let Some(f) = call.field("function") else {
                         continue;
                     };
-                    let Some(object) = f.field("object").filter(|o| o.kind() == "identifier")
+                    let Some(object) = f.field("object").filter(|o| o.kind_name() == "identifier")
                     else {
                         continue;
                     };
-                    let Some(this) = arguments(*call)
+                    let Some(this) = self
+                        .arguments(*call)
                         .first()
                         .copied()
-                        .filter(|a| a.kind() == "this")
+                        .filter(|a| a.kind_name() == "this")
                     else {
                         continue;
                     };
@@ -434,7 +457,10 @@ impl<'t> FileFacts<'t> {
                             n
                         })
                         .filter(|n| {
-                            matches!(n.kind(), "function_expression" | "function_declaration")
+                            matches!(
+                                n.kind_name(),
+                                "function_expression" | "function_declaration"
+                            )
                         });
                     if let Some(func) = target {
                         found.push((func.id(), class));
@@ -454,7 +480,7 @@ impl<'t> FileFacts<'t> {
             let Some(parent) = self.parents.of(m) else {
                 continue;
             };
-            if parent.kind() != "assignment_expression"
+            if parent.kind_name() != "assignment_expression"
                 || parent.field("left").is_none_or(|l| l.id() != m.id())
             {
                 continue;
@@ -476,7 +502,7 @@ impl<'t> FileFacts<'t> {
         let mut decls: HashMap<String, Node<'t>> = HashMap::new();
         for f in &self.functions {
             if matches!(
-                f.node.kind(),
+                f.node.kind_name(),
                 "function_declaration" | "function_expression"
             ) {
                 if let Some(name) = &f.name {
@@ -492,12 +518,15 @@ impl<'t> FileFacts<'t> {
         for m in &self.this_members {
             let mut n = *m;
             while let Some(p) = self.parents.of(n) {
-                if p.kind() == "arrow_function" {
+                if p.kind_name() == "arrow_function" {
                     n = p;
                     continue;
                 }
-                if is_function(p.kind()) {
-                    if matches!(p.kind(), "function_declaration" | "function_expression") {
+                if is_function(p.kind_name()) {
+                    if matches!(
+                        p.kind_name(),
+                        "function_declaration" | "function_expression"
+                    ) {
                         if let Some(name) = self
                             .functions
                             .iter()
@@ -524,7 +553,7 @@ impl<'t> FileFacts<'t> {
         let mut n = node;
         for _ in 0..256 {
             let p = self.parents.of(n)?;
-            match p.kind() {
+            match p.kind_name() {
                 "arrow_function" => {}
                 "function_expression"
                 | "function_declaration"
@@ -561,19 +590,37 @@ impl<'t> FileFacts<'t> {
     fn walk(&mut self, checkpoint: &dyn Fn()) {
         let mut paced = Paced::new(checkpoint);
         let mut c = self.root.walk();
-        // (index in `parents`, function its children are in) of each named
-        // ancestor of the cursor's node
-        let mut path: Vec<(u32, Option<FnIx>)> = Vec::new();
+        let arguments_field = self.root.language().field_id_for_name("arguments");
+        // (call index, argument) pairs, grouped by call once the walk is over
+        let mut args: Vec<(u32, Node<'t>)> = Vec::new();
+        // each named ancestor of the cursor's node: its index in `parents`,
+        // the function its children are in, and what it is to a call
+        let mut path: Vec<(u32, Option<FnIx>, CallRole)> = Vec::new();
         'walk: loop {
             let node = c.node();
             // anonymous nodes are tokens: neither indexed nor entered
             let entered = node.is_named() && {
                 paced.visit();
-                let (parent, current) = path.last().copied().unwrap_or((NO_PARENT, None));
+                let (parent, current, parent_role) =
+                    path.last()
+                        .copied()
+                        .unwrap_or((NO_PARENT, None, CallRole::None));
+                let mut role = CallRole::None;
+                match parent_role {
+                    CallRole::Call(k) if c.field_id() == arguments_field => {
+                        role = CallRole::Arguments(k)
+                    }
+                    CallRole::Arguments(k) if node.kind_name() != "comment" => args.push((k, node)),
+                    _ => {}
+                }
                 let ix = self.parents.push(node, parent);
                 let parent = (parent != NO_PARENT).then(|| self.parents.nodes[parent as usize]);
+                let calls = self.calls.len();
                 let current = self.visit(node, parent, current);
-                path.push((ix, current));
+                if self.calls.len() > calls {
+                    role = CallRole::Call(calls as u32);
+                }
+                path.push((ix, current, role));
                 true
             };
             if entered {
@@ -590,6 +637,16 @@ impl<'t> FileFacts<'t> {
             }
         }
         self.parents.finish();
+        args.sort_by_key(|(k, _)| *k); // stable: arguments stay in order
+        self.call_args_at = Vec::with_capacity(self.calls.len() + 1);
+        let mut next = 0;
+        for k in 0..=self.calls.len() as u32 {
+            self.call_args_at.push(next as u32);
+            while args.get(next).is_some_and(|(call, _)| *call == k) {
+                next += 1;
+            }
+        }
+        self.call_args = args.into_iter().map(|(_, n)| n).collect();
     }
 
     /// Records what `node` is; returns the function its children are in.
@@ -599,7 +656,7 @@ impl<'t> FileFacts<'t> {
         parent: Option<Node<'t>>,
         mut current: Option<FnIx>,
     ) -> Option<FnIx> {
-        let kind = node.kind();
+        let kind = node.kind_name();
         if is_function(kind) {
             let ix = self.functions.len();
             self.functions.push(Function {
@@ -614,7 +671,7 @@ impl<'t> FileFacts<'t> {
                 .insert((node.start_byte(), node.end_byte()), ix);
             if kind == "arrow_function" {
                 if let Some(body) = node.field("body") {
-                    if body.kind() != "statement_block" {
+                    if body.kind_name() != "statement_block" {
                         self.functions[ix].returns.push(body);
                     }
                 }
@@ -624,21 +681,24 @@ impl<'t> FileFacts<'t> {
         match kind {
             "comment" => self.comments.push(node),
             "member_expression" => {
-                if node.field("object").is_some_and(|o| o.kind() == "this") {
+                if node
+                    .field("object")
+                    .is_some_and(|o| o.kind_name() == "this")
+                {
                     self.this_members.push(node);
                 }
             }
             "call_expression" | "new_expression" => {
                 self.collect_inherits(node);
                 match node.field("function") {
-                    Some(f) if f.kind() == "identifier" => {
+                    Some(f) if f.kind_name() == "identifier" => {
                         self.calls_by_name
                             .entry(text_of(self.text, f))
                             .or_default()
                             .push(node);
                     }
                     // `x.m(…)`: indexed by `m`
-                    Some(f) if f.kind() == "member_expression" => {
+                    Some(f) if f.kind_name() == "member_expression" => {
                         if let Some(p) = f.field("property") {
                             self.calls_by_method
                                 .entry(text_of(self.text, p))
@@ -654,10 +714,13 @@ impl<'t> FileFacts<'t> {
                     None => self.top_calls.push(node),
                 }
             }
-            "await_expression" => match current {
-                Some(f) => self.functions[f].awaits.push(node),
-                None => self.top_awaits.push(node),
-            },
+            "await_expression" => {
+                self.awaits.push((node, current));
+                match current {
+                    Some(f) => self.functions[f].awaits.push(node),
+                    None => self.top_awaits.push(node),
+                }
+            }
             "return_statement" => {
                 if let (Some(f), Some(e)) = (current, node.named_child(0)) {
                     self.functions[f].returns.push(e);
@@ -699,7 +762,7 @@ impl<'t> FileFacts<'t> {
         }
         let args = arguments(call);
         if let (Some(child), Some(parent)) = (args.first(), args.get(1)) {
-            if child.kind() == "identifier" {
+            if child.kind_name() == "identifier" {
                 self.inherits
                     .insert(text_of(self.text, *child).to_string(), *parent);
             }
@@ -711,7 +774,10 @@ impl<'t> FileFacts<'t> {
         let text = self.text;
         let right = unparen(right);
         if let Some((class, method)) = left_text.split_once(".prototype.") {
-            if is_function(right.kind()) && !method.contains(['.', '[']) && is_identifier(class) {
+            if is_function(right.kind_name())
+                && !method.contains(['.', '['])
+                && is_identifier(class)
+            {
                 self.proto_owner.insert(right.id(), class.to_string());
                 self.proto_methods
                     .entry(class.to_string())
@@ -719,12 +785,12 @@ impl<'t> FileFacts<'t> {
                     .push((method.to_string(), right));
             }
         } else if let Some(class) = left_text.strip_suffix(".prototype") {
-            if right.kind() == "object" && is_identifier(class) {
+            if right.kind_name() == "object" && is_identifier(class) {
                 let mut c = right.walk();
                 for prop in right.named_children(&mut c) {
-                    let (name, func) = match prop.kind() {
+                    let (name, func) = match prop.kind_name() {
                         "pair" => match (prop.field("key"), prop.field("value")) {
-                            (Some(k), Some(v)) if is_function(unparen(v).kind()) => {
+                            (Some(k), Some(v)) if is_function(unparen(v).kind_name()) => {
                                 (text_of(text, k), unparen(v))
                             }
                             _ => continue,
@@ -750,25 +816,25 @@ impl<'t> FileFacts<'t> {
             return; // re-export from another module
         }
         // TypeScript's `export = e` is `module.exports = e`
-        if node.child(1).is_some_and(|c| c.kind() == "=") {
+        if node.child(1).is_some_and(|c| c.kind_name() == "=") {
             self.module_exports = node.named_child(0);
             return;
         }
         let is_default = {
             let mut c = node.walk();
-            let found = node.children(&mut c).any(|n| n.kind() == "default");
+            let found = node.children(&mut c).any(|n| n.kind_name() == "default");
             found
         };
         if let Some(value) = node.field("value") {
             self.exports.insert("default".into(), value);
         }
         if let Some(decl) = node.field("declaration") {
-            match decl.kind() {
+            match decl.kind_name() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
                         if let (Some(name), Some(value)) = (d.field("name"), d.field("value")) {
-                            if name.kind() == "identifier" {
+                            if name.kind_name() == "identifier" {
                                 self.exports.insert(text_of(self.text, name).into(), value);
                             }
                         }
@@ -788,7 +854,7 @@ impl<'t> FileFacts<'t> {
         let mut c = node.walk();
         for clause in node
             .named_children(&mut c)
-            .filter(|n| n.kind() == "export_clause")
+            .filter(|n| n.kind_name() == "export_clause")
         {
             let mut c2 = clause.walk();
             for spec in clause.named_children(&mut c2) {
@@ -807,12 +873,12 @@ impl<'t> FileFacts<'t> {
         let mut c = self.root.walk();
         for n in self.root.named_children(&mut c) {
             // `export class C` and `@Dec() export class C`
-            let decl = if n.kind() == "export_statement" {
+            let decl = if n.kind_name() == "export_statement" {
                 n.field("declaration")
             } else {
                 Some(n)
             };
-            if let Some(d) = decl.filter(|d| is_class(d.kind())) {
+            if let Some(d) = decl.filter(|d| is_class(d.kind_name())) {
                 if d.field("name")
                     .is_some_and(|x| text_of(self.text, x) == name)
                 {
@@ -836,6 +902,46 @@ impl<'t> FileFacts<'t> {
 
     pub fn function_of(&self, node: Node<'_>) -> Option<FnIx> {
         self.fn_by_id.get(&node.id()).copied()
+    }
+
+    /// The arguments of a call or `new` (comments left out).
+    pub fn arguments(&self, call: Node<'t>) -> std::borrow::Cow<'_, [Node<'t>]> {
+        let start = call.start_byte();
+        let first = self.calls.partition_point(|(c, _)| c.start_byte() < start);
+        let k = self.calls[first..]
+            .iter()
+            .take_while(|(c, _)| c.start_byte() == start)
+            .position(|(c, _)| c.id() == call.id())
+            .map(|i| first + i);
+        match k {
+            Some(k) => {
+                let (from, to) = (self.call_args_at[k], self.call_args_at[k + 1]);
+                self.call_args[from as usize..to as usize].into()
+            }
+            None => arguments(call).into(),
+        }
+    }
+
+    /// The end of the last `await` inside `node`, not counting those of the
+    /// functions nested in it.
+    pub fn last_await_in(&self, node: Node<'t>) -> Option<usize> {
+        if is_function(node.kind_name()) {
+            return None;
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.awaits.partition_point(|(a, _)| a.start_byte() < start);
+        self.awaits[first..]
+            .iter()
+            .take_while(|(a, _)| a.start_byte() < end)
+            .filter(|(a, owner)| {
+                a.end_byte() <= end
+                    && owner.is_none_or(|f| {
+                        let f = self.functions[f].node;
+                        !(start <= f.start_byte() && f.end_byte() <= end)
+                    })
+            })
+            .map(|(a, _)| a.end_byte())
+            .max()
     }
 
     pub fn function_by_range(&self, range: &TextRange) -> Option<FnIx> {
@@ -868,12 +974,11 @@ impl<'t> FileFacts<'t> {
             // tree-sitter descends into an anonymous child of the same range,
             // and past an empty node into the token after it
             .filter(|n| {
+                // only children starting where the range starts can span it
                 range.start < range.end
-                    && (n.child_count() == 0 || {
-                        let mut c = n.walk();
-                        let same = n.children(&mut c).any(|k| k.byte_range() == *range);
-                        !same
-                    })
+                    && (0..)
+                        .map_while(|i| n.child(i).filter(|k| k.start_byte() == range.start))
+                        .all(|k| k.end_byte() != range.end)
             })
             .or_else(|| self.root.descendant_for_byte_range(range.start, range.end))
     }
@@ -900,11 +1005,11 @@ fn function_name<'t>(text: &str, parent: Option<Node<'t>>, node: Node<'t>) -> Op
         return Some(text_of(text, name).to_string());
     }
     let parent = parent?;
-    let name_node = match parent.kind() {
+    let name_node = match parent.kind_name() {
         "variable_declarator" => parent.field("name"),
         "pair" => parent.field("key"),
         "assignment_expression" => parent.field("left").map(|l| {
-            if l.kind() == "member_expression" {
+            if l.kind_name() == "member_expression" {
                 l.field("property").unwrap_or(l)
             } else {
                 l
@@ -912,7 +1017,7 @@ fn function_name<'t>(text: &str, parent: Option<Node<'t>>, node: Node<'t>) -> Op
         }),
         _ => None,
     }?;
-    matches!(name_node.kind(), "identifier" | "property_identifier")
+    matches!(name_node.kind_name(), "identifier" | "property_identifier")
         .then(|| text_of(text, name_node).to_string())
 }
 
@@ -1015,7 +1120,7 @@ impl<'t> Program<'t> {
         let facts = &self.files[file];
         let text = facts.text;
         let node = unparen(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.eval_identifier(file, node, depth),
             k if is_function(k) => Value::Func { file, node },
             k if is_class(k) => Value::Class { file, node },
@@ -1040,7 +1145,7 @@ impl<'t> Program<'t> {
                 last.map_or(Value::Unknown, |n| self.eval(file, n, depth - 1))
             }
             "binary_expression" => {
-                let op = node.field("operator").map(|o| o.kind());
+                let op = node.field("operator").map(|o| o.kind_name());
                 if matches!(op, Some("||" | "??" | "&&")) {
                     let left = node.field("left");
                     let right = node.field("right");
@@ -1111,7 +1216,7 @@ impl<'t> Program<'t> {
             return Value::Unknown;
         };
         // `fn.bind(this)` is the same function, for our purposes.
-        if f.kind() == "member_expression"
+        if f.kind_name() == "member_expression"
             && f.field("property")
                 .is_some_and(|p| text_of(text, p) == "bind")
         {
@@ -1125,7 +1230,10 @@ impl<'t> Program<'t> {
         let target = self.eval(file, f, depth - 1);
         match target {
             Value::Require => {
-                let spec = arguments(node).first().and_then(|a| string_value(text, *a));
+                let spec = self.files[file]
+                    .arguments(node)
+                    .first()
+                    .and_then(|a| string_value(text, *a));
                 spec.map_or(Value::Unknown, |s| self.module(file, &s, depth - 1))
             }
             Value::Type(t) => self
@@ -1196,7 +1304,7 @@ impl<'t> Program<'t> {
                 let text = self.files[*file].text;
                 let mut c = node.walk();
                 for prop in node.named_children(&mut c) {
-                    match prop.kind() {
+                    match prop.kind_name() {
                         "pair" => {
                             let key = prop.field("key");
                             let key_text = key.map(|k| {
@@ -1299,8 +1407,10 @@ impl<'t> Program<'t> {
             let mut c = body.walk();
             // TypeScript's `public_field_definition` names the field `name`
             let def = body.named_children(&mut c).find(|m| {
-                matches!(m.kind(), "field_definition" | "public_field_definition")
-                    && !has_token(*m, "static")
+                matches!(
+                    m.kind_name(),
+                    "field_definition" | "public_field_definition"
+                ) && !has_token(*m, "static")
                     && m.field("property")
                         .or_else(|| m.field("name"))
                         .is_some_and(|p| text_of(text, p) == name)
@@ -1326,18 +1436,18 @@ impl<'t> Program<'t> {
         }
         let facts = &self.files[file];
         let text = facts.text;
-        if is_function(class.kind()) {
+        if is_function(class.kind_name()) {
             return self.es5_member(file, class, name, statics, depth);
         }
         if let Some(body) = class.field("body") {
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
-                if m.kind() != "method_definition" {
+                if m.kind_name() != "method_definition" {
                     continue;
                 }
                 let is_static = {
                     let mut c2 = m.walk();
-                    let found = m.children(&mut c2).any(|k| k.kind() == "static");
+                    let found = m.children(&mut c2).any(|k| k.kind_name() == "static");
                     found
                 };
                 if is_static == statics && m.field("name").is_some_and(|n| text_of(text, n) == name)
@@ -1358,11 +1468,11 @@ impl<'t> Program<'t> {
         let mut c = class.walk();
         let heritage = class
             .named_children(&mut c)
-            .find(|n| n.kind() == "class_heritage");
+            .find(|n| n.kind_name() == "class_heritage");
         let parent = heritage.and_then(|h| h.named_child(0)).and_then(|p| {
-            if p.kind() == "extends_clause" {
+            if p.kind_name() == "extends_clause" {
                 p.field("value")
-            } else if p.kind() == "implements_clause" {
+            } else if p.kind_name() == "implements_clause" {
                 None
             } else {
                 Some(p)
@@ -1462,7 +1572,7 @@ impl<'t> Program<'t> {
             BindingKind::FunctionName => {
                 let n = facts.node_at(&binding.declarator);
                 match n.map(|n| climb_to(&facts.parents, n, &binding.declarator, is_function)) {
-                    Some(n) if is_function(n.kind()) => Value::Func { file, node: n },
+                    Some(n) if is_function(n.kind_name()) => Value::Func { file, node: n },
                     _ => Value::Unknown,
                 }
             }
@@ -1526,7 +1636,7 @@ impl<'t> Program<'t> {
         let Some(call) = facts
             .parents
             .of(func)
-            .filter(|p| p.kind() == "arguments")
+            .filter(|p| p.kind_name() == "arguments")
             .and_then(|a| facts.parents.of(a))
         else {
             return Value::Unknown;
@@ -1535,7 +1645,7 @@ impl<'t> Program<'t> {
             return Value::Unknown;
         };
         let spec = match self.eval(file, c, depth - 1) {
-            Value::Type(t) if call.kind() == "new_expression" => self.catalog.construct(&t),
+            Value::Type(t) if call.kind_name() == "new_expression" => self.catalog.construct(&t),
             Value::Type(t) => self.catalog.call(&t),
             Value::Method { ty, name } => self.catalog.method(&ty, &name),
             _ => None,
@@ -1573,7 +1683,7 @@ impl<'t> Program<'t> {
             .into_iter()
             .flatten()
             .filter(|c| {
-                c.kind() == "call_expression"
+                c.kind_name() == "call_expression"
                     && callee(**c).is_some_and(|f| {
                         facts
                             .reference_at(f.start_byte())
@@ -1586,7 +1696,7 @@ impl<'t> Program<'t> {
         let (Some(site), None) = (sites.next(), sites.next()) else {
             return Value::Unknown;
         };
-        let Some(arg) = arguments(*site).get(index).copied() else {
+        let Some(arg) = facts.arguments(*site).get(index).copied() else {
             return Value::Unknown;
         };
         let value = self.eval(file, arg, depth - 1);
@@ -1607,7 +1717,7 @@ impl<'t> Program<'t> {
         let r = &facts.scopes.references[*facts.first_write.get(&b)?];
         let ident = facts.node_at(&r.range)?;
         let parent = facts.parents.of(ident)?;
-        (parent.kind() == "assignment_expression"
+        (parent.kind_name() == "assignment_expression"
             && parent.field("left").map(|l| l.id()) == Some(ident.id()))
         .then(|| parent.field("right"))
         .flatten()
@@ -1629,7 +1739,7 @@ pub fn enclosing_class<'t>(parents: &Parents<'t>, node: Node<'t>) -> Option<(Nod
     let mut n = node;
     for _ in 0..256 {
         let p = parents.of(n)?;
-        match p.kind() {
+        match p.kind_name() {
             "arrow_function" => {}
             "function_expression"
             | "function_declaration"
@@ -1639,13 +1749,13 @@ pub fn enclosing_class<'t>(parents: &Parents<'t>, node: Node<'t>) -> Option<(Nod
             | "field_definition"
             | "public_field_definition"
             | "class_static_block" => {
-                let is_static = p.kind() == "class_static_block" || {
+                let is_static = p.kind_name() == "class_static_block" || {
                     let mut c = p.walk();
-                    let found = p.children(&mut c).any(|k| k.kind() == "static");
+                    let found = p.children(&mut c).any(|k| k.kind_name() == "static");
                     found
                 };
                 let class = parents.of(parents.of(p)?)?;
-                return is_class(class.kind()).then_some((class, is_static));
+                return is_class(class.kind_name()).then_some((class, is_static));
             }
             _ => {}
         }
@@ -1662,13 +1772,13 @@ pub fn method_decorators(method: Node<'_>) -> Vec<Node<'_>> {
         let mut c = method.walk();
         let own = method
             .children(&mut c)
-            .filter(|k| k.kind() == "decorator")
+            .filter(|k| k.kind_name() == "decorator")
             .collect();
         own
     };
     let mut prev = method.prev_named_sibling();
     while let Some(p) = prev {
-        match p.kind() {
+        match p.kind_name() {
             "decorator" => out.push(p),
             "comment" => {}
             _ => break,
@@ -1683,7 +1793,7 @@ fn has_token(node: Node<'_>, kind: &str) -> bool {
     let mut c = node.walk();
     let found = node
         .children(&mut c)
-        .any(|k| !k.is_named() && k.kind() == kind);
+        .any(|k| !k.is_named() && k.kind_name() == kind);
     found
 }
 
@@ -1694,26 +1804,26 @@ pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option
     let body = class.field("body")?;
     let mut c = body.walk();
     let ctor = body.named_children(&mut c).find(|m| {
-        m.kind() == "method_definition"
+        m.kind_name() == "method_definition"
             && m.field("name")
                 .is_some_and(|n| text_of(text, n) == "constructor")
     })?;
     let params = ctor.field("parameters")?;
     let mut c = params.walk();
     let found = params.named_children(&mut c).find(|p| {
-        if !matches!(p.kind(), "required_parameter" | "optional_parameter") {
+        if !matches!(p.kind_name(), "required_parameter" | "optional_parameter") {
             return false;
         }
         let mut c2 = p.walk();
         let is_property = p.children(&mut c2).any(|k| {
             matches!(
-                k.kind(),
+                k.kind_name(),
                 "accessibility_modifier" | "override_modifier" | "readonly"
             )
         });
         is_property
             && p.field("pattern")
-                .is_some_and(|n| n.kind() == "identifier" && text_of(text, n) == name)
+                .is_some_and(|n| n.kind_name() == "identifier" && text_of(text, n) == name)
     });
     found
 }
@@ -1722,12 +1832,12 @@ pub fn parameter_property<'t>(text: &str, class: Node<'t>, name: &str) -> Option
 /// `s: Service<T>`, `s: ns.Service` (its last name).
 fn annotated_class_name<'a>(text: &'a str, param: Node<'_>) -> Option<&'a str> {
     let ty = param.field("type")?.named_child(0)?;
-    let name = match ty.kind() {
+    let name = match ty.kind_name() {
         "type_identifier" => ty,
         "generic_type" => ty.field("name")?,
         _ => ty,
     };
-    let name = match name.kind() {
+    let name = match name.kind_name() {
         "type_identifier" => name,
         "nested_type_identifier" => name.field("name")?,
         _ => return None,
@@ -1744,7 +1854,7 @@ fn climb_to<'t>(
     want: impl Fn(&str) -> bool,
 ) -> Node<'t> {
     loop {
-        if want(node.kind()) && node.byte_range() == *range {
+        if want(node.kind_name()) && node.byte_range() == *range {
             return node;
         }
         match parents.of(node) {
@@ -1759,7 +1869,10 @@ fn climb_to_expression<'t>(parents: &Parents<'t>, node: Node<'t>, range: &TextRa
     let mut node = node;
     while let Some(p) = parents.of(node) {
         if p.byte_range() == *range
-            && !matches!(p.kind(), "expression_statement" | "variable_declarator")
+            && !matches!(
+                p.kind_name(),
+                "expression_statement" | "variable_declarator"
+            )
         {
             node = p;
         } else {
@@ -1795,6 +1908,7 @@ mod tests {
             "class { m() { this.x = } ",
             "x = (a, => b; y = [1,, ; `${",
             "for (let i = 0 i < 3; i++) { await }",
+            "async function f() { x = await a(await b(), async () => { await c; }, /* d */ e); }",
             // a zero-width node before a sibling at the same offset
             "app.get('/', (req, res) => { res.`${a}`); });",
             "class K {(x = 1) { return x?.y ?? z; } }",
@@ -1828,6 +1942,18 @@ mod tests {
                         .descendant_for_byte_range(range.start, range.end),
                     "{path}: node at {range:?}"
                 );
+                if matches!(node.kind_name(), "call_expression" | "new_expression") {
+                    assert_eq!(
+                        *facts.arguments(node),
+                        arguments(node),
+                        "{path}: arguments of {range:?}"
+                    );
+                }
+                assert_eq!(
+                    facts.last_await_in(node),
+                    last_await_walked(node),
+                    "{path}: last await in {range:?}"
+                );
                 stack.extend(node.named_children(&mut cursor));
             }
             files += 1;
@@ -1837,6 +1963,23 @@ mod tests {
             unsorted >= 2,
             "sources whose pre-order is not sorted by range: {unsorted}"
         );
+    }
+
+    /// What `FileFacts::last_await_in` answers, by walking the subtree.
+    fn last_await_walked(node: Node<'_>) -> Option<usize> {
+        let mut stack = vec![node];
+        let mut last = None;
+        while let Some(n) = stack.pop() {
+            if n.kind_name() == "await_expression" {
+                last = last.max(Some(n.end_byte()));
+            }
+            if is_function(n.kind_name()) {
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        last
     }
 
     fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -1,11 +1,14 @@
 //! `child_by_field_name` with the field's id looked up once per grammar:
 //! tree-sitter compares the name with every field name of the grammar on
 //! each call (a third of the cost of a field access on large files).
+//! `Node::kind` with the names read once per grammar: tree-sitter's measures
+//! and validates the C string on every call (a fifth of the analysis of a run).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU16;
+use std::sync::Mutex;
 
 use tree_sitter::{Language, Node};
 
@@ -54,15 +57,59 @@ fn field_id(lang: &Language, name: &'static str) -> Option<NonZeroU16> {
     })
 }
 
+/// A grammar and its node kind names by id.
+type Kinds = (&'static Language, &'static [&'static str]);
+
+/// One entry per grammar for the whole process (there are three), so the
+/// names can be `'static` without leaking per thread.
+static ALL_KINDS: Mutex<Vec<Kinds>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// The grammar met last: a file's nodes all share one.
+    static LAST_KINDS: Cell<Option<Kinds>> = const { Cell::new(None) };
+}
+
+fn kinds(lang: &Language) -> &'static [&'static str] {
+    if let Some((l, names)) = LAST_KINDS.get() {
+        if l == lang {
+            return names;
+        }
+    }
+    let mut all = ALL_KINDS.lock().unwrap_or_else(|e| e.into_inner());
+    let found = match all.iter().find(|(l, _)| *l == lang) {
+        Some(k) => *k,
+        None => {
+            let lang: &'static Language = Box::leak(Box::new(lang.clone()));
+            let names: Vec<&'static str> = (0..lang.node_kind_count())
+                .map(|id| lang.node_kind_for_id(id as u16).unwrap_or(""))
+                .collect();
+            all.push((lang, Box::leak(names.into_boxed_slice())));
+            all[all.len() - 1]
+        }
+    };
+    LAST_KINDS.set(Some(found));
+    found.1
+}
+
 pub trait NodeExt<'t> {
     /// The child in field `name`, as `Node::child_by_field_name`.
     fn field(&self, name: &'static str) -> Option<Node<'t>>;
+    /// The node's kind, as `Node::kind`.
+    fn kind_name(&self) -> &'t str;
 }
 
 impl<'t> NodeExt<'t> for Node<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>> {
         let id = field_id(&self.language(), name)?;
         self.child_by_field_id(id.get())
+    }
+
+    fn kind_name(&self) -> &'t str {
+        match kinds(&self.language()).get(self.kind_id() as usize) {
+            Some(name) => name,
+            // the built-in error symbols are outside the table
+            None => self.kind(),
+        }
     }
 }
 
@@ -72,9 +119,14 @@ mod tests {
     use crate::{parse, Dialect};
 
     #[test]
-    fn fields_match_tree_sitter_in_every_grammar() {
+    fn fields_and_kinds_match_tree_sitter_in_every_grammar() {
+        let mut errors = 0;
         for dialect in [Dialect::JavaScript, Dialect::TypeScript, Dialect::Tsx] {
-            let tree = parse("const a = f(b.c); class K { m(x) { return x; } }", dialect);
+            // with an ERROR node and a MISSING one
+            let tree = parse(
+                "const a = f(b.c); class K { m(x) { return x; } } let = ) ; g({ y: 1",
+                dialect,
+            );
             let mut stack = vec![tree.root_node()];
             while let Some(n) = stack.pop() {
                 for name in [
@@ -86,9 +138,12 @@ mod tests {
                         "{name} of {n:?}"
                     );
                 }
+                assert_eq!(n.kind_name(), n.kind(), "kind of {n:?}");
+                errors += usize::from(n.is_error());
                 let mut c = n.walk();
                 stack.extend(n.children(&mut c));
             }
         }
+        assert!(errors >= 3, "ERROR nodes met: {errors}");
     }
 }
