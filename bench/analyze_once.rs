@@ -57,8 +57,9 @@ fn main() {
         per_run(start)
     );
 
-    let collect =
-        |i: usize| CollectedFile::collect(&paths[i], texts[i].clone(), trees[i].clone(), &|| {});
+    let collect = |i: usize| {
+        CollectedFile::collect(&paths[i], texts[i].clone(), trees[i].clone(), None, &|| {})
+    };
     let kept: Vec<CollectedFile> = (1..paths.len()).map(collect).collect();
     let start = Instant::now();
     for _ in 0..times {

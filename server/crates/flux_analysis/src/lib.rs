@@ -87,7 +87,7 @@ pub fn analyze_parsed(
         .zip(&trees)
         .map(|((f, _), t)| {
             checkpoint();
-            program::FileFacts::collect(f, t, checkpoint)
+            program::FileFacts::collect(f, t, None, checkpoint)
         })
         .collect();
     let facts: Vec<(&program::FileFacts<'_>, &flux_syntax::Tree)> =
@@ -120,10 +120,13 @@ type FileFacts<'t> = program::FileFacts<'t>;
 
 impl CollectedFile {
     /// `checkpoint` as in [`analyze_parsed`]: unwinding from it is safe.
+    /// `scopes`, kept by the caller from one version of the file to the
+    /// next, lets the scope walk skip the functions an edit left alone.
     pub fn collect(
         path: &str,
         text: std::sync::Arc<str>,
         tree: std::sync::Arc<flux_syntax::Tree>,
+        scopes: Option<&scope::ScopeCache>,
         checkpoint: &dyn Fn(),
     ) -> CollectedFile {
         let owner = Collected {
@@ -136,12 +139,17 @@ impl CollectedFile {
                 path: &o.path,
                 text: &o.text,
             };
-            program::FileFacts::collect(&source, &o.tree, checkpoint)
+            program::FileFacts::collect(&source, &o.tree, scopes, checkpoint)
         }))
     }
 
     pub fn path(&self) -> &str {
         &self.0.borrow_owner().path
+    }
+
+    /// The file's scopes, bindings and references.
+    pub fn scopes(&self) -> &scope::ScopeTree {
+        &self.0.borrow_dependent().scopes
     }
 }
 

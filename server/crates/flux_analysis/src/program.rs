@@ -369,14 +369,22 @@ pub fn first_param_name(text: &str, func: Node<'_>) -> Option<String> {
 impl<'t> FileFacts<'t> {
     /// `checkpoint` is called every few thousand nodes of each walk, so
     /// that a newer edit cancels a multi-megabyte file's walks too.
-    pub fn collect(file: &SourceFile<'t>, tree: &'t Tree, checkpoint: &dyn Fn()) -> FileFacts<'t> {
+    pub fn collect(
+        file: &SourceFile<'t>,
+        tree: &'t Tree,
+        scopes: Option<&scope::ScopeCache>,
+        checkpoint: &dyn Fn(),
+    ) -> FileFacts<'t> {
         let root = tree.root_node();
         let mut facts = FileFacts {
             path: file.path,
             text: file.text,
             root,
             parents: Parents::default(),
-            scopes: scope::analyze_with_checkpoint(tree, file.text, checkpoint),
+            scopes: match scopes {
+                Some(cache) => scope::analyze_cached(tree, file.text, cache, checkpoint),
+                None => scope::analyze_with_checkpoint(tree, file.text, checkpoint),
+            },
             functions: Vec::new(),
             fn_by_id: FxMap::default(),
             fn_by_range: FxMap::default(),
@@ -1929,7 +1937,7 @@ mod tests {
                 path: &path,
                 text: &text,
             };
-            let facts = FileFacts::collect(&file, &tree, &|| {});
+            let facts = FileFacts::collect(&file, &tree, None, &|| {});
             unsorted += usize::from(facts.parents.order.is_some());
             let mut cursor = tree.walk();
             let mut stack = vec![tree.root_node()];

@@ -41,8 +41,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use flux_syntax::{TextRange, Tree};
 
 mod build;
+mod fragment;
 #[cfg(test)]
 mod tests;
+
+pub use fragment::ScopeCache;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ScopeId(pub u32);
@@ -358,5 +361,17 @@ pub fn analyze(tree: &Tree, text: &str) -> ScopeTree {
 
 /// [`analyze`], calling `checkpoint` every few thousand nodes (cancellation).
 pub(crate) fn analyze_with_checkpoint(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree {
-    build::build(tree, text, checkpoint)
+    fragment::build(tree, text, checkpoint, None)
+}
+
+/// [`analyze`], reusing the fragments of the functions `cache` holds from
+/// the last analysis of the file and keeping this one's: an edit inside one
+/// function walks that function and those around it, not the others.
+pub fn analyze_cached(
+    tree: &Tree,
+    text: &str,
+    cache: &ScopeCache,
+    checkpoint: &dyn Fn(),
+) -> ScopeTree {
+    fragment::build(tree, text, checkpoint, Some(cache))
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use flux_analysis::scope::ScopeCache;
 use flux_analysis::{Catalog, Config, FileAnalysis, Finding};
 use tree_sitter::Tree;
 
@@ -82,6 +83,29 @@ pub trait Db: salsa::Database {
     fn workspace(&self) -> Workspace;
     /// Notes one execution of a query, for tests and tracing.
     fn record(&self, query: &'static str, path: &str);
+    /// The scope fragments of the functions of the file at `path`, kept
+    /// from its last analysis (outside salsa: a cache keyed by content, so
+    /// what it answers never depends on when it was filled).
+    fn scope_cache(&self, path: &str) -> Arc<ScopeCache>;
+}
+
+/// The scope caches of the files analysed last, most recent first.
+#[derive(Default)]
+pub struct ScopeCaches(Vec<(String, Arc<ScopeCache>)>);
+
+impl ScopeCaches {
+    /// As many as `file_facts` memoises.
+    const KEPT: usize = 128;
+
+    fn get(&mut self, path: &str) -> Arc<ScopeCache> {
+        let cache = match self.0.iter().position(|(p, _)| p == path) {
+            Some(i) => self.0.remove(i).1,
+            None => Arc::default(),
+        };
+        self.0.insert(0, (path.to_string(), cache.clone()));
+        self.0.truncate(Self::KEPT);
+        cache
+    }
 }
 
 /// The database. Clones share storage and the execution log.
@@ -92,6 +116,7 @@ pub struct RootDb {
     files: Option<Files>,
     workspace: Option<Workspace>,
     pub(crate) log: Arc<Mutex<Vec<(&'static str, String)>>>,
+    scope_caches: Arc<Mutex<ScopeCaches>>,
 }
 
 impl Default for RootDb {
@@ -101,6 +126,7 @@ impl Default for RootDb {
             files: None,
             workspace: None,
             log: Arc::default(),
+            scope_caches: Arc::default(),
         };
         let files = Files::builder(Arc::default())
             .durability(salsa::Durability::MEDIUM)
@@ -133,6 +159,13 @@ impl Db for RootDb {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((query, path.to_string()));
+    }
+
+    fn scope_cache(&self, path: &str) -> Arc<ScopeCache> {
+        self.scope_caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
     }
 }
 
@@ -272,15 +305,25 @@ impl fmt::Debug for Facts {
 /// to [`MAX_RUN`] files; an evicted file is walked again when needed.
 #[salsa::tracked(returns(ref), lru = 128)]
 pub fn file_facts(db: &dyn Db, file: SourceFile) -> Facts {
-    db.record("file_facts", file.path(db));
+    let path = file.path(db);
+    db.record("file_facts", path);
     // A newer change unwinds the walks at their next checkpoint.
     let checkpoint = || db.unwind_if_revision_cancelled();
-    Facts(Arc::new(flux_analysis::CollectedFile::collect(
-        file.path(db),
+    let scopes = db.scope_cache(path);
+    let facts = flux_analysis::CollectedFile::collect(
+        path,
         file.text(db).clone(),
         file.tree(db).0.clone(),
+        Some(&scopes),
         &checkpoint,
-    )))
+    );
+    for walked in scopes.walked() {
+        db.record(
+            "function_scope",
+            &format!("{path}:{}-{}", walked.start, walked.end),
+        );
+    }
+    Facts(Arc::new(facts))
 }
 
 /// The analysis of every file of a run.

@@ -956,6 +956,7 @@ fn reanalyse(db: &dyn Db, file: SourceFile, text: &str) -> FileAnalysis {
         path,
         Arc::from(text),
         Arc::new(flux_syntax::parse(text, dialect)),
+        None, // a candidate's text: the file's scope cache keeps the real one
         &checkpoint,
     );
     // The run's other files keep the facts of their current text.

@@ -241,3 +241,67 @@ fn an_edit_walks_only_the_edited_file_of_a_run() {
         .unwrap();
     assert_eq!(kept.as_slice(), fresh.as_slice());
 }
+
+/// The functions whose scope the last analyses walked, by their first line.
+fn scopes_walked(host: &AnalysisHost, text: &str) -> Vec<String> {
+    host.query_log()
+        .iter()
+        .filter(|(q, _)| *q == "function_scope")
+        .map(|(_, at)| {
+            let (start, end) = at.rsplit_once(':').unwrap().1.split_once('-').unwrap();
+            let f = &text[start.parse::<usize>().unwrap()..end.parse::<usize>().unwrap()];
+            f.lines().next().unwrap().trim_end_matches(" {").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn an_edit_inside_one_function_walks_the_scope_of_that_function_only() {
+    let mut host = AnalysisHost::new();
+    let server = |body: &str| {
+        format!(
+            "const express = require('express');\n\
+             const app = express();\n\
+             let hits = 0;\n\
+             function count(req, res) {{\n  hits += 1;\n  res.send(String(hits));\n}}\n\
+             function list(req, res) {{\n  {body}\n  res.json([]);\n}}\n\
+             function health(req, res) {{\n  res.send('ok');\n}}\n\
+             app.get('/count', count);\napp.get('/list', list);\napp.get('/health', health);\n"
+        )
+    };
+    let before = server("const seen = [];");
+    host.set_file("/p/app.js", Arc::from(before.as_str()), None);
+    assert_eq!(codes_of(&host, "/p/app.js"), ["blocks-replication"]);
+    assert_eq!(
+        scopes_walked(&host, &before),
+        [
+            "function count(req, res)",
+            "function list(req, res)",
+            "function health(req, res)"
+        ]
+    );
+    host.clear_query_log();
+
+    // typing inside `list`: its scope is walked again, not those of the others
+    let after = server("const seen = []; hits += 1;");
+    host.set_file("/p/app.js", Arc::from(after.as_str()), None);
+    assert_eq!(
+        codes_of(&host, "/p/app.js"),
+        ["shared-state", "blocks-replication", "blocks-replication"]
+    );
+    assert_eq!(runs(&host, "file_facts", "/p/app.js"), 1);
+    assert_eq!(scopes_walked(&host, &after), ["function list(req, res)"]);
+    // and the file's scopes are those of a walk of the whole new text
+    let fresh = flux_analysis::scope::analyze(
+        &flux_syntax::parse(&after, flux_syntax::Dialect::JavaScript),
+        &after,
+    );
+    let kept = host
+        .analysis()
+        .with_db(|db| {
+            let file = Analysis::file(db, "/p/app.js").unwrap();
+            flux_ide::file_facts(db, file).0.scopes().clone()
+        })
+        .unwrap();
+    assert_eq!(kept, fresh);
+}

@@ -15,7 +15,7 @@ use super::{
     ScopeIndex, ScopeKind, ScopeTree, MUTATING_METHODS,
 };
 
-type Span = (usize, usize);
+pub(super) type Span = (usize, usize);
 const NO_PATH: u32 = u32::MAX;
 
 /// What an identifier met by the walk means.
@@ -37,6 +37,9 @@ enum Ctx {
     MutRoot { mutation: Mutation, range: Span },
     /// A declaration pattern; `path` indexes [`Builder::paths`].
     Decl { info: u32, path: u32 },
+    /// Where the parameters and body of the function of `holes[i]` would be
+    /// walked.
+    Hole(u32),
 }
 
 #[derive(Clone, Copy)]
@@ -56,14 +59,14 @@ struct Item<'t> {
 
 /// What an implicit global made by a write would record: the assigning
 /// expression (its declarator) and `e` of a plain `x = e` (its init).
-type WriteInfo = (Span, Option<Span>);
+pub(super) type WriteInfo = (Span, Option<Span>);
 
 type Kids<'t> = Vec<(Node<'t>, Option<&'t str>)>;
 
 /// Node kind and field names by id, read once per file: `Node::kind` and
 /// `TreeCursor::field_name` measure a C string on every call, and
 /// `child_by_field_name` searches the field table.
-struct Names {
+pub(super) struct Names {
     kinds: Vec<Box<str>>,
     fields: Vec<Box<str>>,
     /// Ids of [`FIELDS`], in order (0: not in the grammar).
@@ -142,7 +145,7 @@ fn is_type_wrapper(kind: &str) -> bool {
 }
 
 impl Names {
-    fn new(tree: &Tree) -> Names {
+    pub(super) fn new(tree: &Tree) -> Names {
         let lang = tree.language();
         let kinds = (0..lang.node_kind_count())
             .map(|i| lang.node_kind_for_id(i as u16).unwrap_or("").into())
@@ -158,21 +161,32 @@ impl Names {
     }
 }
 
+/// What a walk makes: the scopes, bindings and references of a fragment (or,
+/// once fragments are combined, of the file) before resolution.
+#[derive(Default)]
+pub(super) struct Tables {
+    pub(super) scopes: Vec<Scope>,
+    pub(super) bindings: Vec<Binding>,
+    pub(super) names: Vec<FxMap<String, BindingId>>,
+    pub(super) by_decl: FxMap<Span, BindingId>,
+    pub(super) refs: Vec<Reference>,
+    /// By the written identifier's start.
+    pub(super) writes: FxMap<usize, WriteInfo>,
+}
+
 struct Builder<'t> {
     text: &'t str,
     names_of: &'t Names,
-    scopes: Vec<Scope>,
-    bindings: Vec<Binding>,
-    names: Vec<FxMap<String, BindingId>>,
-    by_decl: FxMap<Span, BindingId>,
-    refs: Vec<Reference>,
-    /// By the written identifier's start.
-    writes: FxMap<usize, WriteInfo>,
+    t: Tables,
     decls: Vec<DeclInfo>,
     paths: Vec<(u32, PathStep)>,
     stack: Vec<Item<'t>>,
     cursor: TreeCursor<'t>,
     spare: Vec<Kids<'t>>,
+    /// The functions met whose scopes are their own fragments.
+    holes: Vec<Hole<'t>>,
+    /// Where their contents go among this fragment's tables.
+    events: Vec<Event>,
 }
 
 fn span(n: Node<'_>) -> Span {
@@ -183,43 +197,118 @@ fn range(s: Span) -> TextRange {
     s.0..s.1
 }
 
-pub(super) fn build(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree {
+/// A function whose scope is a fragment of its own: met by the walk of the
+/// fragment around it, walked on its own (or reused) afterwards.
+pub(super) struct Hole<'t> {
+    pub(super) node: Node<'t>,
+    /// The scope the function is in, of the fragment around it.
+    pub(super) parent: ScopeId,
+}
+
+/// Where a hole's tables go among those of the fragment around it, as if
+/// one walk had made them all: its head (its scope, and the name of a
+/// function expression) where the walk met the function, the rest where
+/// the walk reached its parameters and body. `at`: lengths of the
+/// fragment's scopes, bindings and references then.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Event {
+    pub(super) at: (u32, u32, u32),
+    pub(super) hole: u32,
+    pub(super) body: bool,
+}
+
+/// The scope a function's fragment hangs from: its parent's, outside it.
+pub(super) const PARENT: ScopeId = ScopeId(u32::MAX);
+
+/// One fragment's walk: its tables, its holes, and the length of its
+/// bindings and references made with its head.
+pub(super) struct Walked<'t> {
+    pub(super) t: Tables,
+    pub(super) head: (u32, u32),
+    pub(super) holes: Vec<Hole<'t>>,
+    pub(super) events: Vec<Event>,
+}
+
+/// Walks the module body; functions are left as holes.
+pub(super) fn walk_module<'t>(
+    tree: &'t Tree,
+    text: &'t str,
+    names_of: &'t Names,
+    paced: &mut crate::program::Paced<'_>,
+) -> Walked<'t> {
     let root = tree.root_node();
-    let names_of = Names::new(tree);
-    let mut b = Builder {
-        text,
-        names_of: &names_of,
-        scopes: Vec::new(),
-        bindings: Vec::new(),
-        names: Vec::new(),
-        by_decl: FxMap::default(),
-        refs: Vec::new(),
-        writes: FxMap::default(),
-        decls: Vec::new(),
-        paths: Vec::new(),
-        stack: Vec::new(),
-        cursor: root.walk(),
-        spare: Vec::new(),
-    };
+    let mut b = Builder::new(text, names_of, root);
     let module = b.new_scope(
         ScopeKind::Module,
         (0, text.len().max(root.end_byte())),
         None,
     );
-    b.stack.push(Item {
-        node: root,
-        scope: module,
-        ctx: Ctx::Body,
-    });
-    let mut paced = crate::program::Paced::new(checkpoint);
-    while let Some(item) = b.stack.pop() {
-        paced.visit();
-        b.visit(item);
-    }
-    b.finish()
+    b.push(root, module, Ctx::Body);
+    b.run(paced)
+}
+
+/// Walks a function met as a hole: its scope (under [`PARENT`]), own name,
+/// parameters and body; the functions inside it are holes in turn.
+pub(super) fn walk_function<'t>(
+    node: Node<'t>,
+    text: &'t str,
+    names_of: &'t Names,
+    paced: &mut crate::program::Paced<'_>,
+) -> Walked<'t> {
+    let mut b = Builder::new(text, names_of, node);
+    let kids = b.kids(node);
+    b.function_scope(node, PARENT, is_declaration(names_of, node), &kids);
+    b.recycle(kids);
+    b.stack.reverse();
+    b.run(paced)
+}
+
+fn is_declaration(names_of: &Names, node: Node<'_>) -> bool {
+    matches!(
+        names_of.kinds.get(node.kind_id() as usize).map(|k| &**k),
+        Some("function_declaration" | "generator_function_declaration")
+    )
 }
 
 impl<'t> Builder<'t> {
+    fn new(text: &'t str, names_of: &'t Names, node: Node<'t>) -> Builder<'t> {
+        Builder {
+            text,
+            names_of,
+            t: Tables::default(),
+            decls: Vec::new(),
+            paths: Vec::new(),
+            stack: Vec::new(),
+            cursor: node.walk(),
+            spare: Vec::new(),
+            holes: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Visits what is on the stack; `head` is what was made before.
+    fn run(mut self, paced: &mut crate::program::Paced<'_>) -> Walked<'t> {
+        let head = (self.t.bindings.len() as u32, self.t.refs.len() as u32);
+        while let Some(item) = self.stack.pop() {
+            paced.visit();
+            self.visit(item);
+        }
+        Walked {
+            t: self.t,
+            head,
+            holes: self.holes,
+            events: self.events,
+        }
+    }
+
+    fn at(&self) -> (u32, u32, u32) {
+        (
+            self.t.scopes.len() as u32,
+            self.t.bindings.len() as u32,
+            self.t.refs.len() as u32,
+        )
+    }
+
     fn kind<N: std::borrow::Borrow<Node<'t>>>(&self, n: N) -> &'t str {
         self.names_of
             .kinds
@@ -245,23 +334,23 @@ impl<'t> Builder<'t> {
     }
 
     fn new_scope(&mut self, kind: ScopeKind, r: Span, parent: Option<ScopeId>) -> ScopeId {
-        let id = ScopeId(self.scopes.len() as u32);
+        let id = ScopeId(self.t.scopes.len() as u32);
         let var_scope = match (kind, parent) {
-            (ScopeKind::Block, Some(p)) => self.scopes[p.0 as usize].var_scope,
+            (ScopeKind::Block, Some(p)) => self.t.scopes[p.0 as usize].var_scope,
             _ => id,
         };
-        self.scopes.push(Scope {
+        self.t.scopes.push(Scope {
             kind,
             range: range(r),
             parent,
             var_scope,
         });
-        self.names.push(FxMap::default());
+        self.t.names.push(FxMap::default());
         id
     }
 
     fn var_scope(&self, s: ScopeId) -> ScopeId {
-        self.scopes[s.0 as usize].var_scope
+        self.t.scopes[s.0 as usize].var_scope
     }
 
     /// Children (with their field names), comments left out. Give the vector
@@ -343,14 +432,14 @@ impl<'t> Builder<'t> {
         init: Option<Span>,
         path: Vec<PathStep>,
     ) -> BindingId {
-        if let Some(&id) = self.names[target.0 as usize].get(name) {
-            if self.bindings[id.0 as usize].kind != BindingKind::FunctionName {
-                self.by_decl.insert(decl, id);
+        if let Some(&id) = self.t.names[target.0 as usize].get(name) {
+            if self.t.bindings[id.0 as usize].kind != BindingKind::FunctionName {
+                self.t.by_decl.insert(decl, id);
                 return id;
             }
         }
-        let id = BindingId(self.bindings.len() as u32);
-        self.bindings.push(Binding {
+        let id = BindingId(self.t.bindings.len() as u32);
+        self.t.bindings.push(Binding {
             name: name.to_string(),
             kind,
             scope: target,
@@ -359,8 +448,8 @@ impl<'t> Builder<'t> {
             init: init.map(range),
             path,
         });
-        self.names[target.0 as usize].insert(name.to_string(), id);
-        self.by_decl.insert(decl, id);
+        self.t.names[target.0 as usize].insert(name.to_string(), id);
+        self.t.by_decl.insert(decl, id);
         id
     }
 
@@ -382,7 +471,7 @@ impl<'t> Builder<'t> {
         }
         let name = self.text_of(n);
         let id = self.declare(target, name, kind, span(n), declarator, init, path);
-        self.refs.push(Reference {
+        self.t.refs.push(Reference {
             name: name.to_string(),
             range: n.byte_range(),
             scope,
@@ -409,9 +498,9 @@ impl<'t> Builder<'t> {
             return;
         }
         if let Some(assign) = assign {
-            self.writes.insert(n.start_byte(), (assign, init));
+            self.t.writes.insert(n.start_byte(), (assign, init));
         }
-        self.refs.push(Reference {
+        self.t.refs.push(Reference {
             name: self.text_of(n).to_string(),
             range: n.byte_range(),
             scope,
@@ -458,6 +547,11 @@ impl<'t> Builder<'t> {
                 _ => self.visit_expr(node, scope, false),
             },
             Ctx::Decl { info, path } => self.visit_decl(node, scope, info, path),
+            Ctx::Hole(hole) => self.events.push(Event {
+                at: self.at(),
+                hole,
+                body: true,
+            }),
         }
     }
 
@@ -701,7 +795,7 @@ impl<'t> Builder<'t> {
                     .iter()
                     .find(|(_, f)| matches!(f, Some("pattern" | "name")))
                     .map(|&(n, _)| n);
-                let outer = self.scopes[f.0 as usize].parent.unwrap_or(f);
+                let outer = self.t.scopes[f.0 as usize].parent.unwrap_or(f);
                 let mut value = None;
                 for &(n, field) in kids.iter() {
                     match field {
@@ -787,6 +881,42 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
+        if self.own_fragment(&kids) {
+            let hole = self.holes.len() as u32;
+            self.events.push(Event {
+                at: self.at(),
+                hole,
+                body: false,
+            });
+            self.holes.push(Hole {
+                node,
+                parent: scope,
+            });
+            self.push(node, scope, Ctx::Hole(hole));
+        } else {
+            self.function_scope(node, scope, declaration, &kids);
+        }
+        self.stack[mark..].reverse();
+        self.recycle(kids);
+    }
+
+    /// A function is a fragment of its own unless a parameter has a
+    /// decorator (TypeScript): decorators are walked in the scope outside.
+    fn own_fragment(&self, kids: &Kids<'t>) -> bool {
+        kids.iter()
+            .find(|(_, f)| *f == Some("parameters"))
+            .is_none_or(|&(p, _)| !self.text_of(p).contains('@'))
+    }
+
+    /// The function's scope, the name of a function expression, and (pushed)
+    /// its parameters and body.
+    fn function_scope(
+        &mut self,
+        node: Node<'t>,
+        scope: ScopeId,
+        declaration: bool,
+        kids: &Kids<'t>,
+    ) {
         let f = self.new_scope(ScopeKind::Function, span(node), Some(scope));
         for &(k, field) in kids.iter() {
             match field {
@@ -837,8 +967,6 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
-        self.stack[mark..].reverse();
-        self.recycle(kids);
     }
 
     fn visit_class(&mut self, node: Node<'t>, scope: ScopeId, declaration: bool) {
@@ -1452,8 +1580,11 @@ impl<'t> Builder<'t> {
             _ => self.push_named(node, scope, Ctx::Expr),
         }
     }
+}
 
-    fn finish(mut self) -> ScopeTree {
+impl Tables {
+    /// Resolves the references and indexes the tree.
+    pub(super) fn finish(mut self) -> ScopeTree {
         // references in source order (the walk is nearly so already)
         if !self.refs.is_sorted_by_key(|r| r.range.start) {
             self.refs.sort_by_key(|r| r.range.start);
