@@ -1,7 +1,9 @@
 //! Target `edits`: random LSP content changes applied through flux_lsp's
 //! `edit` module. After every change the rope must hold the text a naive
 //! model computes from the same change, the incrementally reparsed tree
-//! must equal a fresh parse of that text, and the analysis must not panic.
+//! must equal a fresh parse of that text, the scope analysis reusing the
+//! fragments of the previous versions must equal a fresh one, and the
+//! analysis must not panic.
 
 use arbitrary::Unstructured;
 use flux_lsp::edit::{Document, LspPos, PositionEncoding};
@@ -156,6 +158,8 @@ pub fn run(data: &[u8]) {
     let mut model = text(&mut u, 40);
     let mut doc = Document::new(&model, 0);
     let mut version = 0;
+    // kept across versions, as the server keeps each file's
+    let scopes = flux_analysis::scope::ScopeCache::default();
     while !u.is_empty() {
         // One didChange: one or more content changes, applied in order.
         let n = u.int_in_range(1..=3).unwrap_or(1);
@@ -184,6 +188,11 @@ pub fn run(data: &[u8]) {
         assert_eq!(text, model, "rope differs from the model");
         let fresh = flux_syntax::parse(&text, flux_syntax::Dialect::JavaScript);
         assert_same_tree(&doc.tree, &fresh, &text);
+        assert_eq!(
+            flux_analysis::scope::analyze_cached(&doc.tree, &text, &scopes, &|| {}),
+            flux_analysis::scope::analyze(&fresh, &text),
+            "scopes from kept fragments differ from a fresh walk"
+        );
     }
     crate::analyze_checked(&[("server.js", &model)]);
 }
