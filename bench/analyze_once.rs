@@ -95,7 +95,10 @@ fn main() {
     // space after the first `{` past the middle of FILE, then taken back)
     // walks that function's scope and those around it only.
     let text = &texts[0];
-    let Some(brace) = text[text.len() / 2..].find('{').map(|i| text.len() / 2 + i + 1) else {
+    let Some(brace) = text[text.len() / 2..]
+        .find('{')
+        .map(|i| text.len() / 2 + i + 1)
+    else {
         return;
     };
     let edited: Arc<str> = Arc::from(format!("{} {}", &text[..brace], &text[brace..]));
@@ -103,7 +106,10 @@ fn main() {
         flux_syntax::Dialect::from_path(&paths[0]).unwrap_or(flux_syntax::Dialect::JavaScript);
     let versions = [
         (text.clone(), trees[0].clone()),
-        (edited.clone(), Arc::new(flux_syntax::parse(&edited, dialect))),
+        (
+            edited.clone(),
+            Arc::new(flux_syntax::parse(&edited, dialect)),
+        ),
     ];
     let cache = flux_analysis::scope::ScopeCache::default();
     let walk = |(text, tree): &(Arc<str>, Arc<flux_syntax::Tree>)| {

@@ -151,7 +151,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
                 .collect();
             subjects.push(Subject {
                 file,
-                name: binding.name.clone(),
+                name: binding.name.to_string(),
                 decl: binding.decl.clone(),
                 declaring,
                 decl_func,

@@ -47,6 +47,10 @@ mod tests;
 
 pub use fragment::ScopeCache;
 
+/// A name as written: identifiers are short, so it is kept inline (no
+/// allocation per reference, and copies are cheap when fragments combine).
+pub type Name = smol_str::SmolStr;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ScopeId(pub u32);
 
@@ -120,7 +124,7 @@ pub enum PathStep {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
-    pub name: String,
+    pub name: Name,
     pub kind: BindingKind,
     /// The scope the binding lives in (after hoisting).
     pub scope: ScopeId,
@@ -173,7 +177,7 @@ pub const MUTATING_METHODS: &[&str] = &[
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
-    pub name: String,
+    pub name: Name,
     /// The identifier.
     pub range: TextRange,
     /// Innermost scope containing the reference. For the name of a function
@@ -208,7 +212,7 @@ pub struct ScopeTree {
 struct ScopeIndex {
     built: bool,
     /// Per scope: the names it declares (the binding a lookup finds).
-    names: Vec<FxMap<String, BindingId>>,
+    names: Vec<FxMap<Name, BindingId>>,
     /// Declaring identifier (also of a redeclaration) → binding.
     by_decl: FxMap<(usize, usize), BindingId>,
     /// Function node range → its scope.

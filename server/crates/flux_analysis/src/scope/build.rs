@@ -11,7 +11,7 @@ use flux_syntax::{Node, NodeExt, TextRange, Tree};
 use tree_sitter::TreeCursor;
 
 use super::{
-    Binding, BindingId, BindingKind, FxMap, Mutation, PathStep, Reference, Scope, ScopeId,
+    Binding, BindingId, BindingKind, FxMap, Mutation, Name, PathStep, Reference, Scope, ScopeId,
     ScopeIndex, ScopeKind, ScopeTree, MUTATING_METHODS,
 };
 
@@ -167,7 +167,7 @@ impl Names {
 pub(super) struct Tables {
     pub(super) scopes: Vec<Scope>,
     pub(super) bindings: Vec<Binding>,
-    pub(super) names: Vec<FxMap<String, BindingId>>,
+    pub(super) names: Vec<FxMap<Name, BindingId>>,
     pub(super) by_decl: FxMap<Span, BindingId>,
     pub(super) refs: Vec<Reference>,
     /// By the written identifier's start.
@@ -440,7 +440,7 @@ impl<'t> Builder<'t> {
         }
         let id = BindingId(self.t.bindings.len() as u32);
         self.t.bindings.push(Binding {
-            name: name.to_string(),
+            name: Name::new(name),
             kind,
             scope: target,
             decl: range(decl),
@@ -448,7 +448,7 @@ impl<'t> Builder<'t> {
             init: init.map(range),
             path,
         });
-        self.t.names[target.0 as usize].insert(name.to_string(), id);
+        self.t.names[target.0 as usize].insert(Name::new(name), id);
         self.t.by_decl.insert(decl, id);
         id
     }
@@ -472,7 +472,7 @@ impl<'t> Builder<'t> {
         let name = self.text_of(n);
         let id = self.declare(target, name, kind, span(n), declarator, init, path);
         self.t.refs.push(Reference {
-            name: name.to_string(),
+            name: Name::new(name),
             range: n.byte_range(),
             scope,
             binding: Some(id),
@@ -501,7 +501,7 @@ impl<'t> Builder<'t> {
             self.t.writes.insert(n.start_byte(), (assign, init));
         }
         self.t.refs.push(Reference {
-            name: self.text_of(n).to_string(),
+            name: Name::new(self.text_of(n)),
             range: n.byte_range(),
             scope,
             binding: None,
@@ -1674,11 +1674,11 @@ impl Tables {
         if first_write.is_empty() {
             return;
         }
-        let first_write: FxMap<String, usize> = first_write
+        let first_write: FxMap<Name, usize> = first_write
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (Name::new(k), v))
             .collect();
-        let mut made: FxMap<String, BindingId> = FxMap::default();
+        let mut made: FxMap<Name, BindingId> = FxMap::default();
         for i in 0..self.refs.len() {
             if self.refs[i].binding.is_some() {
                 continue;
