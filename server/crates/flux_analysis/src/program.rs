@@ -177,7 +177,6 @@ pub struct FileFacts<'t> {
     call_args_at: Vec<u32>,
     /// Every `await`, in source order, with the function it is in.
     awaits: Vec<(Node<'t>, Option<FnIx>)>,
-    ref_by_start: FxMap<usize, usize>,
     /// `module.exports = e`
     pub module_exports: Option<Node<'t>>,
     /// `exports.x = e`, `module.exports.x = e`, `export …`
@@ -394,7 +393,6 @@ impl<'t> FileFacts<'t> {
             call_args: Vec::new(),
             call_args_at: Vec::new(),
             awaits: Vec::new(),
-            ref_by_start: FxMap::default(),
             module_exports: None,
             exports: HashMap::new(),
             comments: Vec::new(),
@@ -411,7 +409,6 @@ impl<'t> FileFacts<'t> {
             this_bound: HashMap::new(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
-            facts.ref_by_start.insert(r.range.start, i);
             // the first plain write of each binding, for `let x; … x = e;`
             if let Some(b) = r.binding {
                 if r.write && !r.declaration {
@@ -970,10 +967,12 @@ impl<'t> FileFacts<'t> {
         None
     }
 
+    /// The (last) reference starting at `offset`: references are sorted by
+    /// start, so a binary search (a map of them cost an insert per reference).
     pub fn reference_at(&self, offset: usize) -> Option<&scope::Reference> {
-        self.ref_by_start
-            .get(&offset)
-            .map(|&i| &self.scopes.references[i])
+        let refs = &self.scopes.references;
+        let after = refs.partition_point(|r| r.range.start <= offset);
+        refs[..after].last().filter(|r| r.range.start == offset)
     }
 
     pub fn node_at(&self, range: &TextRange) -> Option<Node<'t>> {
@@ -1939,6 +1938,19 @@ mod tests {
             };
             let facts = FileFacts::collect(&file, &tree, None, &|| {});
             unsorted += usize::from(facts.parents.order.is_some());
+            let refs = &facts.scopes.references;
+            for (i, r) in refs.iter().enumerate() {
+                let last = refs[i..]
+                    .iter()
+                    .take_while(|s| s.range.start == r.range.start)
+                    .last();
+                assert_eq!(
+                    facts.reference_at(r.range.start),
+                    last,
+                    "{path}: reference at {:?}",
+                    r.range
+                );
+            }
             let mut cursor = tree.walk();
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {
