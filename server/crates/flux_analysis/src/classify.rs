@@ -2,7 +2,10 @@
 //! by more than one fluxion is scope, stream or share; the rules read the
 //! result and say which state blocks replication.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// keys are offsets, ids and short names: FxHash, not SipHash
+use crate::scope::FxMap as HashMap;
 use std::rc::Rc;
 
 use flux_syntax::{Node, NodeExt, TextRange};
@@ -84,7 +87,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
     };
     // Shared, not cloned: a main's reach set spans the whole pipeline and is
     // asked for once per subject.
-    let mut reach_cache: HashMap<FlxIx, Rc<HashMap<FlxIx, bool>>> = HashMap::new();
+    let mut reach_cache: HashMap<FlxIx, Rc<HashMap<FlxIx, bool>>> = HashMap::default();
     let mut reach = |f: FlxIx| -> Rc<HashMap<FlxIx, bool>> {
         reach_cache
             .entry(f)
@@ -339,7 +342,7 @@ pub fn classify(program: &Program<'_>, pipeline: &Pipeline) -> Outcome {
             if !events.is_empty() {
                 let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
                 // the read depends only on the writing fluxion: one scan each
-                let mut read_for: HashMap<FlxIx, Option<&Use>> = HashMap::new();
+                let mut read_for: HashMap<FlxIx, Option<&Use>> = HashMap::default();
                 for w in uses
                     .iter()
                     .filter(|u| u.writes() && events.contains(&u.fluxion))
@@ -535,7 +538,7 @@ impl<'p> Paths<'p> {
     pub fn new(pipeline: &'p Pipeline) -> Self {
         Paths {
             pipeline,
-            trees: HashMap::new(),
+            trees: HashMap::default(),
         }
     }
 
@@ -562,7 +565,7 @@ impl<'p> Paths<'p> {
 }
 
 fn bfs_tree(pipeline: &Pipeline, from: FlxIx) -> HashMap<FlxIx, usize> {
-    let mut prev: HashMap<FlxIx, usize> = HashMap::new();
+    let mut prev: HashMap<FlxIx, usize> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([from]);
     while let Some(f) = queue.pop_front() {
         for &i in &pipeline.out_edges[f] {
@@ -926,7 +929,7 @@ fn class_field(text: &str, class: Node<'_>, name: &str) -> Option<TextRange> {
 /// `store.add(x)` where `add` is a method of the run (`this.itemsService.delete(id)`
 /// on an injected service) is a call, not a mutation by name: what the method
 /// writes is analysed in its body.
-fn calls_run_method(program: &Program<'_>, file: FileIx, node: Node<'_>) -> bool {
+fn calls_run_method<'t>(program: &Program<'t>, file: FileIx, node: Node<'t>) -> bool {
     node.kind_name() == "call_expression"
         && crate::program::callee(node).is_some_and(|c| {
             matches!(
@@ -1349,8 +1352,8 @@ struct SubjectIndex {
 impl SubjectIndex {
     fn new(subjects: &[Subject]) -> Self {
         let mut index = SubjectIndex {
-            by_binding: HashMap::new(),
-            fields: HashMap::new(),
+            by_binding: HashMap::default(),
+            fields: HashMap::default(),
         };
         for (i, t) in subjects.iter().enumerate() {
             match t.binding {
@@ -1389,7 +1392,7 @@ fn apply_uses(subjects: &mut [Subject], extra: Vec<(usize, Vec<Use>)>) -> bool {
     let key = |u: &Use| -> Key { (u.range.start, u.range.end, u.fluxion, u.mutation, u.write) };
     // what each target has, built on first need: a scan per added use is
     // quadratic for a much-aliased subject
-    let mut have: HashMap<usize, std::collections::HashSet<Key>> = HashMap::new();
+    let mut have: HashMap<usize, crate::scope::FxSet<Key>> = HashMap::default();
     let mut changed = false;
     for (target, uses) in extra {
         let set = have
@@ -1421,7 +1424,7 @@ fn parameter_and_element_aliases(
         .files
         .iter()
         .map(|facts| {
-            let mut refs: HashMap<BindingId, Vec<usize>> = HashMap::new();
+            let mut refs: HashMap<BindingId, Vec<usize>> = HashMap::default();
             for (i, r) in facts.scopes.references.iter().enumerate() {
                 if let (Some(b), false) = (r.binding, r.declaration) {
                     refs.entry(b).or_default().push(i);

@@ -184,6 +184,7 @@ fn analyze_facts<'t>(
             .enumerate()
             .map(|(i, (f, _))| (resolve::normalize(f.path), i))
             .collect(),
+        evaluated: Default::default(),
     };
     let pipeline = pipeline::Pipeline::build(&program);
     let outcome = classify::classify(&program, &pipeline);

@@ -6,7 +6,10 @@
 //! `await`, is a fluxion. Other units (helpers) run inside whichever fluxions
 //! call them: the call graph says which, and with what call path.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+// keys are offsets, ids and short names: FxHash, not SipHash
+use crate::scope::{FxMap as HashMap, FxSet as HashSet};
 
 use flux_syntax::{Node, NodeExt, TextRange};
 
@@ -125,12 +128,12 @@ impl Pipeline {
         let mut p = Pipeline {
             ruptures: Vec::new(),
             fluxions: Vec::new(),
-            unit_fluxion: HashMap::new(),
+            unit_fluxion: HashMap::default(),
             edges: Vec::new(),
             out_edges: Vec::new(),
-            owners: HashMap::new(),
+            owners: HashMap::default(),
             per_event: Vec::new(),
-            instantiations: HashMap::new(),
+            instantiations: HashMap::default(),
             stores: Vec::new(),
         };
         let methods_by_name = methods_by_name(program);
@@ -147,7 +150,7 @@ impl Pipeline {
             );
         }
         // 2. Rupture points of calls, and callback fluxions.
-        let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::new();
+        let mut unit_calls: HashMap<Unit, Vec<Call>> = HashMap::default();
         for (file, facts) in program.files.iter().enumerate() {
             for (i, &(call, func)) in facts.calls.iter().enumerate() {
                 if i % 64 == 0 {
@@ -356,7 +359,7 @@ impl Pipeline {
         for f in 0..p.fluxions.len() {
             (program.checkpoint)();
             let start = p.fluxions[f].unit;
-            let mut seen: HashSet<Unit> = HashSet::new();
+            let mut seen: HashSet<Unit> = HashSet::default();
             let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> = VecDeque::new();
             queue.push_back((start, Vec::new()));
             seen.insert(start);
@@ -404,7 +407,7 @@ impl Pipeline {
             }];
             p.owners.entry(u).or_default().push((main, Vec::new()));
             // and what it calls
-            let mut seen: HashSet<Unit> = HashSet::from([u]);
+            let mut seen: HashSet<Unit> = HashSet::from_iter([u]);
             let mut queue: VecDeque<(Unit, Vec<(FileIx, TextRange)>)> =
                 VecDeque::from([(u, Vec::new())]);
             while let Some((cu, path)) = queue.pop_front() {
@@ -419,7 +422,7 @@ impl Pipeline {
             }
         }
         // 5. Streams between fluxions.
-        let mut edge_set: HashSet<(FlxIx, FlxIx, usize)> = HashSet::new();
+        let mut edge_set: HashSet<(FlxIx, FlxIx, usize)> = HashSet::default();
         for (ri, r) in p.ruptures.iter().enumerate() {
             let froms: Vec<FlxIx> = p
                 .owners
@@ -485,7 +488,7 @@ impl Pipeline {
     /// "through a stream" means the path needs a non-one-shot start edge.
     /// Post-only reachability is preferred when both exist.
     pub fn reach(&self, from: FlxIx) -> HashMap<FlxIx, bool> {
-        let mut out: HashMap<FlxIx, bool> = HashMap::new();
+        let mut out: HashMap<FlxIx, bool> = HashMap::default();
         let mut queue = VecDeque::from([(from, false)]);
         while let Some((f, via_stream)) = queue.pop_front() {
             match out.get(&f) {
@@ -621,7 +624,7 @@ const COMMON_METHODS: &[&str] = &[
 
 /// Methods (ES classes' and `X.prototype.m = function`) by name, over the run.
 fn methods_by_name(program: &Program<'_>) -> HashMap<String, Vec<(FileIx, FnIx)>> {
-    let mut out: HashMap<String, Vec<(FileIx, FnIx)>> = HashMap::new();
+    let mut out: HashMap<String, Vec<(FileIx, FnIx)>> = HashMap::default();
     for (file, facts) in program.files.iter().enumerate() {
         for (fx, func) in facts.functions.iter().enumerate() {
             let is_method = func.node.kind_name() == "method_definition"

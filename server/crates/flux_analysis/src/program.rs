@@ -5,7 +5,9 @@
 //! (`express.Application`), a catalog method not yet called, a function of one
 //! of the run's files, an object literal, or a local module's exports.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+// keys are offsets, ids and short names: FxHash, not SipHash
+use crate::scope::FxMap as HashMap;
 
 use flux_syntax::{Node, NodeExt, TextRange, Tree};
 
@@ -394,19 +396,19 @@ impl<'t> FileFacts<'t> {
             call_args_at: Vec::new(),
             awaits: Vec::new(),
             module_exports: None,
-            exports: HashMap::new(),
+            exports: HashMap::default(),
             comments: Vec::new(),
             lines: flux_syntax::LineIndex::new(file.text),
             this_members: Vec::new(),
-            proto_methods: HashMap::new(),
-            proto_owner: HashMap::new(),
-            inherits: HashMap::new(),
-            es5_classes: HashMap::new(),
-            calls_by_name: HashMap::new(),
-            calls_by_method: HashMap::new(),
-            this_assignments: HashMap::new(),
-            first_write: HashMap::new(),
-            this_bound: HashMap::new(),
+            proto_methods: HashMap::default(),
+            proto_owner: HashMap::default(),
+            inherits: HashMap::default(),
+            es5_classes: HashMap::default(),
+            calls_by_name: HashMap::default(),
+            calls_by_method: HashMap::default(),
+            this_assignments: HashMap::default(),
+            first_write: HashMap::default(),
+            this_bound: HashMap::default(),
         };
         for (i, r) in facts.scopes.references.iter().enumerate() {
             // the first plain write of each binding, for `let x; … x = e;`
@@ -504,7 +506,7 @@ impl<'t> FileFacts<'t> {
     /// A function declaration is an ES5 class when its prototype gets
     /// methods, or when it is Capitalised and sets `this.x` (a constructor).
     fn find_es5_classes(&mut self) {
-        let mut decls: HashMap<String, Node<'t>> = HashMap::new();
+        let mut decls: HashMap<String, Node<'t>> = HashMap::default();
         for f in &self.functions {
             if matches!(
                 f.node.kind_name(),
@@ -1088,6 +1090,10 @@ pub struct Program<'t> {
     pub checkpoint: &'t dyn Fn(),
     /// Normalised path → file, for module resolution.
     pub by_path: HashMap<String, FileIx>,
+    /// What [`Program::eval`] found, by file, node and depth: the pipeline
+    /// and classification evaluate the same callees and initialisers again
+    /// and again (half of jQuery's evaluations were repeats).
+    pub evaluated: RefCell<FxMap<(FileIx, usize, u32), Value<'t>>>,
 }
 
 impl<'t> Program<'t> {
@@ -1120,10 +1126,22 @@ impl<'t> Program<'t> {
             .find_map(|c| self.by_path.get(c).copied())
     }
 
+    /// The value `node` holds, looking through at most `depth` bindings,
+    /// calls and members (a pure function of its arguments: memoised).
     pub fn eval(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
         if depth == 0 {
             return Value::Unknown;
         }
+        let key = (file, node.id(), depth);
+        if let Some(v) = self.evaluated.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = self.eval_afresh(file, node, depth);
+        self.evaluated.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn eval_afresh(&self, file: FileIx, node: Node<'t>, depth: u32) -> Value<'t> {
         let facts = &self.files[file];
         let text = facts.text;
         let node = unparen(node);

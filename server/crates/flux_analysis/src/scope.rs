@@ -224,6 +224,7 @@ struct ScopeIndex {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// The multiply-rotate hash of rustc (FxHash): the keys are short names and
 /// offsets from our own parse, so SipHash's DoS resistance buys nothing.
