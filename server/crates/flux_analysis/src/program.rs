@@ -382,10 +382,7 @@ impl<'t> FileFacts<'t> {
             text: file.text,
             root,
             parents: Parents::default(),
-            scopes: match scopes {
-                Some(cache) => scope::analyze_cached(tree, file.text, cache, checkpoint),
-                None => scope::analyze_with_checkpoint(tree, file.text, checkpoint),
-            },
+            scopes: scope::analyze_with(tree, file.text, scopes, checkpoint),
             functions: Vec::new(),
             fn_by_id: FxMap::default(),
             fn_by_range: FxMap::default(),

@@ -361,12 +361,18 @@ impl ScopeTree {
 /// Never panics, whatever the input (ERROR nodes are walked into), and uses
 /// no recursion: nesting depth is bounded by memory, not by the stack.
 pub fn analyze(tree: &Tree, text: &str) -> ScopeTree {
-    analyze_with_checkpoint(tree, text, &|| {})
+    analyze_with(tree, text, None, &|| {})
 }
 
-/// [`analyze`], calling `checkpoint` every few thousand nodes (cancellation).
-pub(crate) fn analyze_with_checkpoint(tree: &Tree, text: &str, checkpoint: &dyn Fn()) -> ScopeTree {
-    fragment::build(tree, text, checkpoint, None)
+/// [`analyze`], calling `checkpoint` every few thousand nodes (cancellation),
+/// with the fragments of `cache` when given ([`analyze_cached`]).
+pub(crate) fn analyze_with(
+    tree: &Tree,
+    text: &str,
+    cache: Option<&ScopeCache>,
+    checkpoint: &dyn Fn(),
+) -> ScopeTree {
+    fragment::build(tree, text, checkpoint, cache)
 }
 
 /// [`analyze`], reusing the fragments of the functions `cache` holds from
@@ -378,5 +384,5 @@ pub fn analyze_cached(
     cache: &ScopeCache,
     checkpoint: &dyn Fn(),
 ) -> ScopeTree {
-    fragment::build(tree, text, checkpoint, Some(cache))
+    analyze_with(tree, text, Some(cache), checkpoint)
 }

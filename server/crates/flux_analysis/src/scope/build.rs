@@ -63,11 +63,10 @@ pub(super) type WriteInfo = (Span, Option<Span>);
 
 type Kids<'t> = Vec<(Node<'t>, Option<&'t str>)>;
 
-/// Node kind and field names by id, read once per file: `Node::kind` and
-/// `TreeCursor::field_name` measure a C string on every call, and
-/// `child_by_field_name` searches the field table.
+/// Field names by id, read once per file: `TreeCursor::field_name`
+/// measures a C string on every call, and `child_by_field_name` searches the
+/// field table. (Kinds are named by `NodeExt::kind_name`.)
 pub(super) struct Names {
-    kinds: Vec<Box<str>>,
     fields: Vec<Box<str>>,
     /// Ids of [`FIELDS`], in order (0: not in the grammar).
     ids: Vec<u16>,
@@ -147,9 +146,6 @@ fn is_type_wrapper(kind: &str) -> bool {
 impl Names {
     pub(super) fn new(tree: &Tree) -> Names {
         let lang = tree.language();
-        let kinds = (0..lang.node_kind_count())
-            .map(|i| lang.node_kind_for_id(i as u16).unwrap_or("").into())
-            .collect();
         let fields = (0..=lang.field_count())
             .map(|i| lang.field_name_for_id(i as u16).unwrap_or("").into())
             .collect();
@@ -157,7 +153,7 @@ impl Names {
             .iter()
             .map(|&f| lang.field_id_for_name(f).map_or(0, u16::from))
             .collect();
-        Names { kinds, fields, ids }
+        Names { fields, ids }
     }
 }
 
@@ -257,17 +253,14 @@ pub(super) fn walk_function<'t>(
 ) -> Walked<'t> {
     let mut b = Builder::new(text, names_of, node);
     let kids = b.kids(node);
-    b.function_scope(node, PARENT, is_declaration(names_of, node), &kids);
+    let declaration = matches!(
+        node.kind_name(),
+        "function_declaration" | "generator_function_declaration"
+    );
+    b.function_scope(node, PARENT, declaration, &kids);
     b.recycle(kids);
     b.stack.reverse();
     b.run(paced)
-}
-
-fn is_declaration(names_of: &Names, node: Node<'_>) -> bool {
-    matches!(
-        names_of.kinds.get(node.kind_id() as usize).map(|k| &**k),
-        Some("function_declaration" | "generator_function_declaration")
-    )
 }
 
 impl<'t> Builder<'t> {
@@ -310,10 +303,7 @@ impl<'t> Builder<'t> {
     }
 
     fn kind<N: std::borrow::Borrow<Node<'t>>>(&self, n: N) -> &'t str {
-        self.names_of
-            .kinds
-            .get(n.borrow().kind_id() as usize)
-            .map_or("", |k| k)
+        n.borrow().kind_name()
     }
 
     /// `child_by_field_name` for the fields of [`FIELDS`].
