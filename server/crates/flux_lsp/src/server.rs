@@ -417,8 +417,11 @@ impl Backend {
                     tokio::time::sleep(QUIET).await;
                 }
             }
-            // The snapshot goes straight into `spawn_blocking`.
-            let (analysis, ctx, uri) = {
+            // The snapshot goes straight into `spawn_blocking`, registered
+            // for cancellation under the same lock that took it: a writer
+            // (holding the lock) waits until every snapshot is dropped, so
+            // taking the lock again while holding one would deadlock.
+            let (analysis, ctx, uri, serial) = {
                 let mut st = self.lock();
                 if st.diagnostics.uris.is_empty() {
                     st.diagnostics.worker = false;
@@ -430,9 +433,11 @@ impl Backend {
                 let Some(ctx) = st.ctx(&uri) else {
                     continue; // closed meanwhile
                 };
-                (st.host.analysis(), ctx, uri)
+                let analysis = st.host.analysis();
+                let serial = st.take_off(&analysis);
+                (analysis, ctx, uri, serial)
             };
-            let landing = Landing(self.state.clone(), self.lock().take_off(&analysis));
+            let landing = Landing(self.state.clone(), serial);
             let version = ctx.version;
             let job = tokio::task::spawn_blocking(move || {
                 std::panic::catch_unwind(AssertUnwindSafe(|| {
