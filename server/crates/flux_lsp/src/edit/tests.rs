@@ -62,7 +62,7 @@ fn ropey_counts_only_lsp_line_breaks() {
 fn points_are_tree_sitter_points_across_lone_cr() {
     let text = "a = 1;\rb = (2,\r\n  3);\r\rc\n\r d = '漢';\r";
     let rope = Rope::from_str(text);
-    let tree = parse_rope(&rope, None, Dialect::JavaScript);
+    let tree = parse_text(&rope.to_string(), None, Dialect::JavaScript);
     let mut cursor = tree.walk();
     let mut seen = 0;
     loop {
@@ -109,7 +109,7 @@ fn an_edit_around_a_syntax_error_gives_the_fresh_parse() {
         PositionEncoding::Utf8,
         2,
     );
-    let fresh = parse_rope(&doc.rope, None, doc.dialect);
+    let fresh = parse_text(&doc.rope.to_string(), None, doc.dialect);
     assert!(fresh.root_node().has_error());
     assert_eq!(doc.tree.root_node().to_sexp(), fresh.root_node().to_sexp());
 }
@@ -175,7 +175,7 @@ fn random_edits_keep_rope_and_incremental_tree_exact() {
             }
             doc.apply(changes.iter().map(|(r, t)| (*r, t.as_str())), enc, step);
             assert_eq!(doc.rope.to_string(), expected, "{enc:?} step {step}");
-            let fresh = parse_rope(&doc.rope, None, doc.dialect);
+            let fresh = parse_text(&doc.rope.to_string(), None, doc.dialect);
             assert_eq!(
                 doc.tree.root_node().to_sexp(),
                 fresh.root_node().to_sexp(),
@@ -204,7 +204,7 @@ fn a_full_change_among_incremental_ones_reparses_from_scratch() {
     assert_eq!(doc.rope.to_string(), "const c = 2;\nc++;");
     assert_eq!(
         doc.tree.root_node().to_sexp(),
-        parse_rope(&doc.rope, None, doc.dialect)
+        parse_text(&doc.rope.to_string(), None, doc.dialect)
             .root_node()
             .to_sexp()
     );
@@ -231,7 +231,7 @@ fn typescript_documents_reparse_with_their_grammar() {
     );
     assert_eq!(
         doc.tree.root_node().to_sexp(),
-        parse_rope(&doc.rope, None, doc.dialect)
+        parse_text(&doc.rope.to_string(), None, doc.dialect)
             .root_node()
             .to_sexp()
     );
