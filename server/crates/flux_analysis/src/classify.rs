@@ -1335,8 +1335,10 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     apply_uses(subjects, extra);
     // parameter and element aliases compose (a parameter of a helper that
     // mutates an element of a field): propagate to a fixed point, bounded
+    let mut aliases = Aliases::new(program, subjects);
     for _ in 0..4 {
-        if !apply_uses(subjects, parameter_and_element_aliases(program, subjects)) {
+        let extra = aliases.round(program, subjects);
+        if !apply_uses(subjects, extra) {
             break;
         }
     }
@@ -1413,57 +1415,111 @@ fn apply_uses(subjects: &mut [Subject], extra: Vec<(usize, Vec<Use>)>) -> bool {
 ///   `collect(s) { s.os.push(x) }` mutate `span`;
 /// - an element belongs to its container: after `this.spans.push(span)`,
 ///   mutating `span` mutates the state `this.spans` holds.
-fn parameter_and_element_aliases(
-    program: &Program<'_>,
-    subjects: &[Subject],
-) -> Vec<(usize, Vec<Use>)> {
-    use crate::scope::BindingKind;
-    // Indexes instead of a scan of every subject (or reference) per lookup.
-    let index = SubjectIndex::new(subjects);
-    let refs_of: Vec<HashMap<BindingId, Vec<usize>>> = program
-        .files
-        .iter()
-        .map(|facts| {
-            let mut refs: HashMap<BindingId, Vec<usize>> = HashMap::default();
-            for (i, r) in facts.scopes.references.iter().enumerate() {
-                if let (Some(b), false) = (r.binding, r.declaration) {
-                    refs.entry(b).or_default().push(i);
+///
+/// Where each subject is passed or put (its *sites*) depends on the program
+/// only, so it is found once, when the subject first has a mutation to
+/// propagate; each round of the fixed point then only copies mutations
+/// along the sites (walking every reference of every file per round was a
+/// tenth of a jQuery keystroke).
+struct Aliases {
+    index: SubjectIndex,
+    /// Per file, the references (not declarations) of each binding.
+    refs_of: Vec<HashMap<BindingId, Vec<usize>>>,
+    sites: Vec<Option<Vec<AliasSite>>>,
+}
+
+/// What a parameter is passed, or an element put into.
+enum AliasSite {
+    Subject(usize),
+    /// `this.name` in the class spanning `class`: which field subject it is
+    /// depends on the fields' uses, which the rounds extend.
+    Field {
+        file: FileIx,
+        name: String,
+        class: std::ops::Range<usize>,
+    },
+}
+
+impl Aliases {
+    fn new(program: &Program<'_>, subjects: &[Subject]) -> Aliases {
+        let refs_of = program
+            .files
+            .iter()
+            .map(|facts| {
+                let mut refs: HashMap<BindingId, Vec<usize>> = HashMap::default();
+                for (i, r) in facts.scopes.references.iter().enumerate() {
+                    if let (Some(b), false) = (r.binding, r.declaration) {
+                        refs.entry(b).or_default().push(i);
+                    }
+                }
+                refs
+            })
+            .collect();
+        Aliases {
+            index: SubjectIndex::new(subjects),
+            refs_of,
+            sites: subjects.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// One round: each subject's mutations, for every subject it reaches.
+    fn round(&mut self, program: &Program<'_>, subjects: &[Subject]) -> Vec<(usize, Vec<Use>)> {
+        let mut extra = Vec::new();
+        for (i, s) in subjects.iter().enumerate() {
+            let Some(b) = s.binding else { continue };
+            if !s.uses.iter().any(|u| u.mutation) {
+                continue;
+            }
+            let mutations: Vec<Use> = s.uses.iter().filter(|u| u.mutation).cloned().collect();
+            if self.sites[i].is_none() {
+                self.sites[i] = Some(self.find_sites(program, s, b));
+            }
+            for site in self.sites[i].iter().flatten() {
+                let target = match site {
+                    AliasSite::Subject(t) => Some(*t),
+                    AliasSite::Field { file, name, class } => {
+                        self.index.field(subjects, *file, name, |t| {
+                            class.contains(&t.decl.start)
+                                || t.uses.iter().any(|u| class.contains(&u.range.start))
+                        })
+                    }
+                };
+                if let Some(target) = target {
+                    extra.push((target, mutations.clone()));
                 }
             }
-            refs
-        })
-        .collect();
-    let subject_of = |file: FileIx, node: Node<'_>| -> Option<usize> {
-        let facts = &program.files[file];
-        let node = unparen(node);
-        match node.kind_name() {
-            "identifier" => {
-                let b = facts.reference_at(node.start_byte())?.binding?;
-                index.by_binding.get(&(file, b)).copied()
-            }
-            "member_expression"
-                if node
-                    .field("object")
-                    .is_some_and(|o| o.kind_name() == "this") =>
-            {
-                let field = format!("this.{}", text_of(facts.text, node.field("property")?));
-                let class = facts.class_of_this(node)?.0.byte_range();
-                index.field(subjects, file, &field, |t| {
-                    class.contains(&t.decl.start)
-                        || t.uses.iter().any(|u| class.contains(&u.range.start))
-                })
-            }
-            _ => None,
         }
-    };
-    let mut extra = Vec::new();
-    for s in subjects {
-        let mutations: Vec<Use> = s.uses.iter().filter(|u| u.mutation).cloned().collect();
-        let Some(b) = s.binding else { continue };
-        if mutations.is_empty() {
-            continue;
-        }
+        extra
+    }
+
+    fn find_sites(&self, program: &Program<'_>, s: &Subject, b: BindingId) -> Vec<AliasSite> {
+        use crate::scope::BindingKind;
         let facts = &program.files[s.file];
+        let site_of = |node: Node<'_>| -> Option<AliasSite> {
+            let node = unparen(node);
+            match node.kind_name() {
+                "identifier" => {
+                    let b = facts.reference_at(node.start_byte())?.binding?;
+                    self.index
+                        .by_binding
+                        .get(&(s.file, b))
+                        .map(|&t| AliasSite::Subject(t))
+                }
+                "member_expression"
+                    if node
+                        .field("object")
+                        .is_some_and(|o| o.kind_name() == "this") =>
+                {
+                    Some(AliasSite::Field {
+                        file: s.file,
+                        name: format!("this.{}", text_of(facts.text, node.field("property")?)),
+                        class: facts.class_of_this(node)?.0.byte_range(),
+                    })
+                }
+                _ => None,
+            }
+        };
+        let mut sites = Vec::new();
         let binding = facts.scopes.binding(b);
         // parameters: every call site's argument
         if let (BindingKind::Param { index }, true) = (binding.kind, binding.path.is_empty()) {
@@ -1477,17 +1533,15 @@ fn parameter_and_element_aliases(
                             matches!(program.eval(s.file, c, 12), crate::program::Value::Func { node, .. } if node.id() == func.node.id())
                         });
                         let arg = facts.arguments(call).get(index).copied();
-                        if let (true, Some(target)) =
-                            (calls_it, arg.and_then(|a| subject_of(s.file, a)))
-                        {
-                            extra.push((target, mutations.clone()));
+                        if let (true, Some(site)) = (calls_it, arg.and_then(site_of)) {
+                            sites.push(site);
                         }
                     }
                 }
             }
         }
         // elements: `container.push(x)`, `.add(x)`, `.set(k, x)`, `.unshift(x)`
-        for r in refs_of[s.file]
+        for r in self.refs_of[s.file]
             .get(&b)
             .into_iter()
             .flatten()
@@ -1513,12 +1567,12 @@ fn parameter_and_element_aliases(
             if !matches!(method, Some("push" | "add" | "set" | "unshift")) {
                 continue;
             }
-            if let Some(target) = f.field("object").and_then(|o| subject_of(s.file, o)) {
-                extra.push((target, mutations.clone()));
+            if let Some(site) = f.field("object").and_then(site_of) {
+                sites.push(site);
             }
         }
+        sites
     }
-    extra
 }
 
 /// Where a fluxion starts: (file, byte offset), for stable, readable orders.
