@@ -12,7 +12,8 @@ use crate::imports;
 
 /// A parsed tree. Kept as an input field (stack.md option B) so that the
 /// server can reparse incrementally from the previous tree outside salsa;
-/// every `set` counts as a change, so no `Eq` is needed.
+/// every `set` counts as a change, so no `Eq` is needed. Only open documents
+/// keep one (see [`tree_of`]).
 #[derive(Clone)]
 pub struct Parsed(pub Arc<Tree>);
 
@@ -29,8 +30,25 @@ pub struct SourceFile {
     pub path: String,
     #[returns(ref)]
     pub text: Arc<str>,
+    /// The editor's tree of an open document; `None` for a file read from
+    /// disk.
     #[returns(ref)]
-    pub tree: Parsed,
+    pub tree: Option<Parsed>,
+}
+
+/// The file's tree: an open document's, or parsed afresh. A file read from
+/// disk keeps no tree: a tree takes 10 to 40 times its text, and most files
+/// of a workspace are asked only for their imports (the jQuery folder's
+/// seven other builds held 23 MB of trees beside the 11 MB of the one open).
+pub fn tree_of(db: &dyn Db, file: SourceFile) -> Arc<Tree> {
+    match file.tree(db) {
+        Some(parsed) => parsed.0.clone(),
+        None => {
+            let dialect = flux_syntax::Dialect::from_path(file.path(db))
+                .unwrap_or(flux_syntax::Dialect::JavaScript);
+            Arc::new(flux_syntax::parse(file.text(db), dialect))
+        }
+    }
 }
 
 /// Every known file by path. Changes only when a file appears or goes away,
@@ -173,7 +191,7 @@ impl Db for RootDb {
 #[salsa::tracked(returns(ref))]
 pub fn import_specifiers(db: &dyn Db, file: SourceFile) -> Vec<String> {
     db.record("import_specifiers", file.path(db));
-    imports::local_specifiers(&file.tree(db).0, file.text(db))
+    imports::local_specifiers(&tree_of(db, file), file.text(db))
 }
 
 /// The known files the file's local specifiers resolve to.
@@ -313,7 +331,7 @@ pub fn file_facts(db: &dyn Db, file: SourceFile) -> Facts {
     let facts = flux_analysis::CollectedFile::collect(
         path,
         file.text(db).clone(),
-        file.tree(db).0.clone(),
+        tree_of(db, file),
         Some(&scopes),
         &checkpoint,
     );

@@ -25,11 +25,11 @@ impl AnalysisHost {
         AnalysisHost::default()
     }
 
-    /// Sets a file's text and tree (parsed here from scratch when `tree` is
-    /// `None`). Returns the file.
+    /// Sets a file's text, and its tree for an open document (a file read
+    /// from disk is parsed when a query needs its tree, which is not kept:
+    /// [`crate::db::tree_of`]). Returns the file.
     pub fn set_file(&mut self, path: &str, text: Arc<str>, tree: Option<Tree>) -> SourceFile {
-        let tree = tree.unwrap_or_else(|| flux_syntax::parse(&text, dialect_of(path)));
-        let parsed = Parsed(Arc::new(tree));
+        let parsed = tree.map(|t| Parsed(Arc::new(t)));
         if let Some(file) = self.file(path) {
             file.set_text(&mut self.db).to(text);
             file.set_tree(&mut self.db).to(parsed);
@@ -45,16 +45,15 @@ impl AnalysisHost {
 
     /// Adds files read from disk in one change (one revision, one copy of
     /// the path map). Known files keep their text: an open document wins.
-    pub fn add_files(&mut self, batch: Vec<(String, Arc<str>, Option<Tree>)>) {
+    pub fn add_files(&mut self, batch: Vec<(String, Arc<str>)>) {
         let files = self.db.files();
         let mut by_path = BTreeMap::clone(files.by_path(&self.db));
         let before = by_path.len();
-        for (path, text, tree) in batch {
+        for (path, text) in batch {
             if by_path.contains_key(&path) {
                 continue;
             }
-            let tree = tree.unwrap_or_else(|| flux_syntax::parse(&text, dialect_of(&path)));
-            let file = SourceFile::new(&self.db, path.clone(), text, Parsed(Arc::new(tree)));
+            let file = SourceFile::new(&self.db, path.clone(), text, None);
             by_path.insert(path, file);
         }
         if by_path.len() != before {
@@ -183,9 +182,4 @@ impl Analysis {
     pub fn file(db: &dyn Db, path: &str) -> Option<SourceFile> {
         db.files().by_path(db).get(path).copied()
     }
-}
-
-/// The grammar a file is parsed with, from its name (JavaScript if unknown).
-fn dialect_of(path: &str) -> flux_syntax::Dialect {
-    flux_syntax::Dialect::from_path(path).unwrap_or(flux_syntax::Dialect::JavaScript)
 }

@@ -889,7 +889,7 @@ pub fn isolations(db: &dyn Db, file: SourceFile, within: Option<&TextRange>) -> 
     // Each verification re-analyses the run: bounded in count and time, so a
     // cursor move in a 10,000-line file stays answerable.
     let deadline = std::time::Instant::now() + VERIFY_BUDGET;
-    candidates(analysis, text, &file.tree(db).0)
+    candidates(analysis, text, &crate::db::tree_of(db, file))
         .into_iter()
         .filter(|c| c.anchors.iter().any(meets))
         .take(MAX_VERIFIED)

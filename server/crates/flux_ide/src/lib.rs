@@ -19,8 +19,8 @@ pub mod isolate;
 
 pub use db::{
     config_for, file_analysis, file_facts, findings, fluxional_form, import_graph,
-    import_specifiers, importers_graph, local_imports, run_analysis, run_paths, ConfigEntry, Db,
-    Facts, Files, Parsed, RootDb, Run, SourceFile, Workspace, MAX_RUN,
+    import_specifiers, importers_graph, local_imports, run_analysis, run_paths, tree_of,
+    ConfigEntry, Db, Facts, Files, Parsed, RootDb, Run, SourceFile, Workspace, MAX_RUN,
 };
 pub use host::{Analysis, AnalysisHost, Cancellable};
 pub use salsa::{CancellationToken, Cancelled};

@@ -305,3 +305,40 @@ fn an_edit_inside_one_function_walks_the_scope_of_that_function_only() {
         .unwrap();
     assert_eq!(kept, fresh);
 }
+
+#[test]
+fn a_file_read_from_disk_keeps_no_tree_and_is_parsed_with_its_grammar() {
+    let mut host = AnalysisHost::new();
+    let typed = "export let x: number = 1;\n";
+    host.add_files(vec![
+        ("/w/a.ts".into(), Arc::from(typed)),
+        ("/w/b.js".into(), Arc::from(typed)),
+    ]);
+    let served = "const app = require('express')();\nlet n = 0;\napp.get('/', (req, res) => { n += 1; res.end(); });\n";
+    host.set_file("/w/c.js", Arc::from(served), None);
+    let opened = flux_syntax::parse("let z = 0;\n", flux_syntax::Dialect::JavaScript);
+    host.set_file("/w/open.js", Arc::from("let z = 0;\n"), Some(opened));
+    host.analysis()
+        .with_db(|db| {
+            let file = |p: &str| Analysis::file(db, p).unwrap();
+            for p in ["/w/a.ts", "/w/b.js", "/w/c.js"] {
+                assert!(file(p).tree(db).is_none(), "{p} keeps a tree");
+            }
+            assert!(file("/w/open.js").tree(db).is_some());
+            // each parsed on demand with its own grammar
+            assert!(!flux_ide::tree_of(db, file("/w/a.ts"))
+                .root_node()
+                .has_error());
+            assert!(flux_ide::tree_of(db, file("/w/b.js"))
+                .root_node()
+                .has_error());
+            // and analysed like any other file
+            let codes: Vec<_> = findings(db, file("/w/c.js"))
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect();
+            assert_eq!(codes, ["blocks-replication"]);
+            assert!(file_analysis(db, file("/w/b.js")).syntax_errors.len() > 0);
+        })
+        .unwrap();
+}

@@ -1,11 +1,9 @@
-//! The JavaScript files of the workspace folders, read and parsed off the
-//! async threads. A handler module's findings depend on the file that
+//! The JavaScript files of the workspace folders, read off the async
+//! threads (parsed when a query needs them, see `flux_ide::db::tree_of`). A handler module's findings depend on the file that
 //! registers it, so the server knows every file, not only the open ones.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use tree_sitter::Tree;
 
 /// Stop after this many files: a monorepo should set `ignore` or open a sub-folder.
 pub const MAX_FILES: usize = 5000;
@@ -19,9 +17,9 @@ pub fn is_js(path: &Path) -> bool {
         && !flux_syntax::Dialect::is_declaration_file(&path)
 }
 
-/// `(path, text, tree)` for each JavaScript file under `roots`, honouring
+/// `(path, text)` for each JavaScript file under `roots`, honouring
 /// `.gitignore` and skipping hidden folders and `node_modules`.
-pub fn scan(roots: &[PathBuf]) -> Vec<(String, Arc<str>, Option<Tree>)> {
+pub fn scan(roots: &[PathBuf]) -> Vec<(String, Arc<str>)> {
     let mut out = Vec::new();
     for root in roots {
         let walk = ignore::WalkBuilder::new(root)
@@ -42,14 +40,7 @@ pub fn scan(roots: &[PathBuf]) -> Vec<(String, Arc<str>, Option<Tree>)> {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };
-            let dialect = flux_syntax::Dialect::from_path(&path.to_string_lossy())
-                .unwrap_or(flux_syntax::Dialect::JavaScript);
-            let tree = flux_syntax::parse(&text, dialect);
-            out.push((
-                path.to_string_lossy().into_owned(),
-                Arc::from(text),
-                Some(tree),
-            ));
+            out.push((path.to_string_lossy().into_owned(), Arc::from(text)));
         }
     }
     out
@@ -87,18 +78,12 @@ mod tests {
             std::fs::write(tmp.join(file), "let x: number = 1;\n").unwrap();
         }
         let scanned = scan(std::slice::from_ref(&tmp));
-        // each file parsed with its own grammar
-        for (p, _, tree) in &scanned {
-            let typed = p.ends_with(".ts") || p.ends_with(".tsx");
-            assert_eq!(
-                tree.as_ref().unwrap().root_node().has_error(),
-                !typed,
-                "{p}"
-            );
-        }
+        assert!(scanned
+            .iter()
+            .all(|(_, text)| &**text == "let x: number = 1;\n"));
         let mut found: Vec<String> = scanned
             .into_iter()
-            .map(|(p, _, _)| p.strip_prefix(&*tmp.to_string_lossy()).unwrap().to_string())
+            .map(|(p, _)| p.strip_prefix(&*tmp.to_string_lossy()).unwrap().to_string())
             .collect();
         found.sort();
         assert_eq!(

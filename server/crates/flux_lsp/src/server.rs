@@ -220,7 +220,7 @@ impl State {
                 continue;
             };
             doc.reparse();
-            let (text, tree) = (Arc::<str>::from(doc.rope.to_string()), doc.tree.clone());
+            let (text, tree) = (doc.text().clone(), doc.tree.clone());
             let path = from_lsp::path(&uri);
             self.host.set_file(&path, text, Some(tree));
             self.load_missing_imports(&path);
@@ -783,7 +783,7 @@ impl LanguageServer for Backend {
                 flux_syntax::Dialect::from_path(&path).unwrap_or(flux_syntax::Dialect::JavaScript);
             let document = Document::in_dialect(&doc.text, doc.version, dialect);
             st.host
-                .set_file(&path, Arc::from(doc.text), Some(document.tree.clone()));
+                .set_file(&path, document.text().clone(), Some(document.tree.clone()));
             st.docs.insert(doc.uri.clone(), document);
             let published = st.discover_config(&path);
             st.load_missing_imports(&path);
