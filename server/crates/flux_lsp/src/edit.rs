@@ -160,6 +160,12 @@ pub struct Document {
     /// The grammar of the file (JavaScript, TypeScript, TSX), from its name.
     pub dialect: Dialect,
     stale: Stale,
+    /// The last error-free text and its tree, from the first edit after a
+    /// parse until a parse without errors: an edit that breaks the syntax
+    /// (a mistyped keyword) and its undo get that tree back instead of two
+    /// fresh parses (1.3 s each on a 9 MB file). A tree copy shares every
+    /// node until one is edited.
+    good: Option<(Arc<str>, Tree)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -186,6 +192,7 @@ impl Document {
             text: Arc::from(text),
             dialect,
             stale: Stale::No,
+            good: None,
         }
     }
 
@@ -210,15 +217,20 @@ impl Document {
     /// differently from a fresh parse (e.g. hang a trailing comment on
     /// another node), so the tree, and the findings, would depend on the
     /// edit history instead of the text. Trees with errors, before or after,
-    /// are therefore parsed afresh.
+    /// are therefore parsed afresh, unless the text is again the last
+    /// error-free one: then its tree is taken back.
     pub fn edit<'a>(
         &mut self,
         changes: impl IntoIterator<Item = (Option<(LspPos, LspPos)>, &'a str)>,
         enc: PositionEncoding,
         version: i32,
     ) {
-        if self.stale == Stale::No && self.tree.root_node().has_error() {
-            self.stale = Stale::Fresh;
+        if self.stale == Stale::No {
+            if self.tree.root_node().has_error() {
+                self.stale = Stale::Fresh;
+            } else {
+                self.good = Some((self.text.clone(), self.tree.clone()));
+            }
         }
         for (range, text) in changes {
             match apply_change(&mut self.rope, range, text, enc) {
@@ -243,12 +255,22 @@ impl Document {
         if self.stale == Stale::No {
             return;
         }
-        self.text = Arc::from(self.rope.to_string());
+        let stale = std::mem::replace(&mut self.stale, Stale::No);
+        let text: Arc<str> = Arc::from(self.rope.to_string());
+        if let Some((good_text, _)) = &self.good {
+            if **good_text == *text {
+                let (good_text, good_tree) = self.good.take().expect("checked");
+                (self.text, self.tree) = (good_text, good_tree);
+                return;
+            }
+        }
+        self.text = text;
         let text = &*self.text;
-        self.tree = match self.stale {
+        self.tree = match stale {
             Stale::Edited => {
                 let tree = parse_text(text, Some(&self.tree), self.dialect);
                 if tree.root_node().has_error() {
+                    drop(tree); // before the fresh parse: two trees, not three
                     parse_text(text, None, self.dialect)
                 } else {
                     tree
@@ -256,7 +278,9 @@ impl Document {
             }
             _ => parse_text(text, None, self.dialect),
         };
-        self.stale = Stale::No;
+        if !self.tree.root_node().has_error() {
+            self.good = None;
+        }
     }
 
     /// The text of the tree: the rope's, unless edits await

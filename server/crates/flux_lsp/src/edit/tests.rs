@@ -236,3 +236,72 @@ fn typescript_documents_reparse_with_their_grammar() {
             .to_sexp()
     );
 }
+
+/// A mistyped keyword breaks the syntax; its undo restores the text, and
+/// the tree of that text is the one kept from before, not a fresh parse.
+#[test]
+fn undoing_the_edit_that_broke_the_syntax_gets_the_last_good_tree_back() {
+    let source = "function f(a) {\n  if (a) return 1;\n  return 2;\n}\n";
+    let mut doc = Document::new(source, 1);
+    // a root node's id is its tree's own field; a child's is in shared nodes
+    let good_function = doc.tree.root_node().child(0).unwrap().id();
+    let text = doc.text().clone();
+    // `if` → `ifx`: an error
+    doc.apply(
+        [(Some((pos(1, 4), pos(1, 4))), "x")],
+        PositionEncoding::Utf16,
+        2,
+    );
+    assert!(doc.tree.root_node().has_error());
+    assert_eq!(&**doc.text(), source.replacen("if", "ifx", 1).as_str());
+    // a further broken edit keeps the last good tree
+    doc.apply(
+        [(Some((pos(1, 5), pos(1, 5))), "y")],
+        PositionEncoding::Utf16,
+        3,
+    );
+    assert!(doc.tree.root_node().has_error());
+    // undone in two steps: the good tree and text again, no parse
+    doc.apply(
+        [(Some((pos(1, 4), pos(1, 6))), "")],
+        PositionEncoding::Utf16,
+        4,
+    );
+    assert_eq!(doc.tree.root_node().child(0).unwrap().id(), good_function);
+    assert!(Arc::ptr_eq(doc.text(), &text));
+    assert_eq!(
+        doc.tree.root_node().to_sexp(),
+        parse_text(source, None, doc.dialect).root_node().to_sexp()
+    );
+    // and edits go on from it incrementally
+    doc.apply(
+        [(Some((pos(2, 9), pos(2, 10))), "3")],
+        PositionEncoding::Utf16,
+        5,
+    );
+    assert_eq!(doc.rope.to_string(), source.replace("return 2", "return 3"));
+    assert_eq!(
+        doc.tree.root_node().to_sexp(),
+        parse_text(&doc.rope.to_string(), None, doc.dialect)
+            .root_node()
+            .to_sexp()
+    );
+    // another text with errors never gets the good tree
+    doc.apply(
+        [(Some((pos(1, 4), pos(1, 4))), "x")],
+        PositionEncoding::Utf16,
+        6,
+    );
+    doc.apply(
+        [(Some((pos(1, 4), pos(1, 5))), "z")],
+        PositionEncoding::Utf16,
+        7,
+    );
+    assert!(doc.tree.root_node().has_error());
+    assert_eq!(
+        doc.tree.root_node().to_sexp(),
+        parse_text(&doc.rope.to_string(), None, doc.dialect)
+            .root_node()
+            .to_sexp()
+    );
+}
