@@ -185,6 +185,8 @@ fn analyze_facts<'t>(
             .map(|(i, (f, _))| (resolve::normalize(f.path), i))
             .collect(),
         evaluated: Default::default(),
+        class_methods: Default::default(),
+        object_members: Default::default(),
     };
     let pipeline = pipeline::Pipeline::build(&program);
     let outcome = classify::classify(&program, &pipeline);

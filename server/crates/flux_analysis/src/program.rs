@@ -265,35 +265,42 @@ fn has_substitution(node: Node<'_>) -> bool {
 
 /// A short display of a callee: `app.route(…).get` for a long chain.
 pub fn callee_display(text: &str, node: Node<'_>) -> String {
+    let mut out = String::new();
+    write_callee(text, node, &mut out);
+    out
+}
+
+/// [`callee_display`] into one buffer: one allocation per callee, not one
+/// per link of `a.b.c.d` (every call of a run is displayed for the catalog).
+fn write_callee(text: &str, node: Node<'_>, out: &mut String) {
     let node = unparen(node);
+    let part = |field: Option<Node<'_>>, out: &mut String| match field {
+        Some(f) => write_callee(text, f, out),
+        None => out.push('…'),
+    };
     match node.kind_name() {
-        "identifier" | "this" | "super" => text_of(text, node).to_string(),
+        "identifier" | "this" | "super" => out.push_str(text_of(text, node)),
         "member_expression" => {
-            let object = node
-                .field("object")
-                .map_or("…".into(), |o| callee_display(text, o));
-            let property = node.field("property").map_or("", |p| text_of(text, p));
-            format!("{object}.{property}")
+            part(node.field("object"), out);
+            out.push('.');
+            out.push_str(node.field("property").map_or("", |p| text_of(text, p)));
         }
         "call_expression" => {
-            let f = node
-                .field("function")
-                .map_or("…".into(), |f| callee_display(text, f));
-            format!("{f}(…)")
+            part(node.field("function"), out);
+            out.push_str("(…)");
         }
         "new_expression" => {
-            let f = node
-                .field("constructor")
-                .map_or("…".into(), |f| callee_display(text, f));
-            format!("new {f}(…)")
+            out.push_str("new ");
+            part(node.field("constructor"), out);
+            out.push_str("(…)");
         }
         _ => {
             let t = text_of(text, node);
-            if t.len() <= 24 && !t.contains('\n') {
-                t.to_string()
+            out.push_str(if t.len() <= 24 && !t.contains('\n') {
+                t
             } else {
-                "…".into()
-            }
+                "…"
+            });
         }
     }
 }
@@ -1091,6 +1098,29 @@ pub struct Program<'t> {
     /// and classification evaluate the same callees and initialisers again
     /// and again (half of jQuery's evaluations were repeats).
     pub evaluated: RefCell<FxMap<(FileIx, usize, u32), Value<'t>>>,
+    /// Each class body's methods by name and staticness, the first of each,
+    /// built on the class's first lookup: a scan of the body per lookup was
+    /// a sixth of typescript.js's evaluation.
+    pub class_methods: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ClassMethods<'t>>>>,
+    /// The same for object literals (typescript.js looks names up in
+    /// literals of thousands of properties).
+    pub object_members: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ObjectMembers<'t>>>>,
+}
+
+/// A class body's methods: (name, static) → the first such method.
+pub type ClassMethods<'t> = FxMap<(&'t str, bool), Node<'t>>;
+
+/// An object literal's members: name → the first property of that name.
+pub type ObjectMembers<'t> = FxMap<String, ObjectMember<'t>>;
+
+#[derive(Clone, Copy)]
+pub enum ObjectMember<'t> {
+    /// `name: value`
+    Pair(Node<'t>),
+    /// `{ name }`
+    Shorthand(Node<'t>),
+    /// `name() {}`
+    Method(Node<'t>),
 }
 
 impl<'t> Program<'t> {
@@ -1322,40 +1352,15 @@ impl<'t> Program<'t> {
                 Some(e) => self.eval(*f, *e, depth - 1),
                 None => Value::Unknown,
             },
-            Value::Object { file, node } => {
-                let text = self.files[*file].text;
-                let mut c = node.walk();
-                for prop in node.named_children(&mut c) {
-                    match prop.kind_name() {
-                        "pair" => {
-                            let key = prop.field("key");
-                            let key_text = key.map(|k| {
-                                string_value(text, k)
-                                    .unwrap_or_else(|| text_of(text, k).to_string())
-                            });
-                            if key_text.as_deref() == Some(name) {
-                                if let Some(v) = prop.field("value") {
-                                    return self.eval(*file, v, depth - 1);
-                                }
-                            }
-                        }
-                        "shorthand_property_identifier" if text_of(text, prop) == name => {
-                            return self.eval_identifier(*file, prop, depth - 1);
-                        }
-                        "method_definition" => {
-                            let key = prop.field("name");
-                            if key.map(|k| text_of(text, k)) == Some(name) {
-                                return Value::Func {
-                                    file: *file,
-                                    node: prop,
-                                };
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Value::Unknown
-            }
+            Value::Object { file, node } => match self.members_of(*file, *node).get(name) {
+                Some(&ObjectMember::Pair(v)) => self.eval(*file, v, depth - 1),
+                Some(&ObjectMember::Shorthand(p)) => self.eval_identifier(*file, p, depth - 1),
+                Some(&ObjectMember::Method(m)) => Value::Func {
+                    file: *file,
+                    node: m,
+                },
+                None => Value::Unknown,
+            },
             _ => Value::Unknown,
         }
     }
@@ -1444,6 +1449,72 @@ impl<'t> Program<'t> {
         facts.this_assignments.get(&(class.id(), name)).copied()
     }
 
+    /// [`Program::object_members`] of the object literal `node`.
+    fn members_of(&self, file: FileIx, node: Node<'t>) -> std::rc::Rc<ObjectMembers<'t>> {
+        let key = (file, node.id());
+        if let Some(members) = self.object_members.borrow().get(&key) {
+            return members.clone();
+        }
+        let text = self.files[file].text;
+        let mut members = ObjectMembers::default();
+        let mut c = node.walk();
+        for prop in node.named_children(&mut c) {
+            let (name, member) = match prop.kind_name() {
+                "pair" => {
+                    let (Some(k), Some(v)) = (prop.field("key"), prop.field("value")) else {
+                        continue;
+                    };
+                    let name =
+                        string_value(text, k).unwrap_or_else(|| text_of(text, k).to_string());
+                    (name, ObjectMember::Pair(v))
+                }
+                "shorthand_property_identifier" => (
+                    text_of(text, prop).to_string(),
+                    ObjectMember::Shorthand(prop),
+                ),
+                "method_definition" => {
+                    let Some(k) = prop.field("name") else {
+                        continue;
+                    };
+                    (text_of(text, k).to_string(), ObjectMember::Method(prop))
+                }
+                _ => continue,
+            };
+            members.entry(name).or_insert(member);
+        }
+        let members = std::rc::Rc::new(members);
+        self.object_members
+            .borrow_mut()
+            .insert(key, members.clone());
+        members
+    }
+
+    /// [`Program::class_methods`] of `class`.
+    fn methods_of(&self, file: FileIx, class: Node<'t>) -> std::rc::Rc<ClassMethods<'t>> {
+        let key = (file, class.id());
+        if let Some(methods) = self.class_methods.borrow().get(&key) {
+            return methods.clone();
+        }
+        let text = self.files[file].text;
+        let mut methods = ClassMethods::default();
+        if let Some(body) = class.field("body") {
+            let mut c = body.walk();
+            for m in body.named_children(&mut c) {
+                if m.kind_name() != "method_definition" {
+                    continue;
+                }
+                let mut c2 = m.walk();
+                let is_static = m.children(&mut c2).any(|k| k.kind_name() == "static");
+                if let Some(n) = m.field("name") {
+                    methods.entry((text_of(text, n), is_static)).or_insert(m);
+                }
+            }
+        }
+        let methods = std::rc::Rc::new(methods);
+        self.class_methods.borrow_mut().insert(key, methods.clone());
+        methods
+    }
+
     /// A method of a class (static or not), looked up through `extends`.
     fn class_member(
         &self,
@@ -1461,22 +1532,8 @@ impl<'t> Program<'t> {
         if is_function(class.kind_name()) {
             return self.es5_member(file, class, name, statics, depth);
         }
-        if let Some(body) = class.field("body") {
-            let mut c = body.walk();
-            for m in body.named_children(&mut c) {
-                if m.kind_name() != "method_definition" {
-                    continue;
-                }
-                let is_static = {
-                    let mut c2 = m.walk();
-                    let found = m.children(&mut c2).any(|k| k.kind_name() == "static");
-                    found
-                };
-                if is_static == statics && m.field("name").is_some_and(|n| text_of(text, n) == name)
-                {
-                    return Value::Func { file, node: m };
-                }
-            }
+        if let Some(&m) = self.methods_of(file, class).get(&(name, statics)) {
+            return Value::Func { file, node: m };
         }
         if !statics {
             if let Some(p) = parameter_property(text, class, name) {
