@@ -1098,17 +1098,23 @@ pub struct Program<'t> {
     /// and classification evaluate the same callees and initialisers again
     /// and again (half of jQuery's evaluations were repeats).
     pub evaluated: RefCell<FxMap<(FileIx, usize, u32), Value<'t>>>,
-    /// Each class body's methods by name and staticness, the first of each,
+    /// Each class body's methods and fields by name, the first of each,
     /// built on the class's first lookup: a scan of the body per lookup was
-    /// a sixth of typescript.js's evaluation.
+    /// a third of typescript.js's evaluation.
     pub class_methods: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ClassMethods<'t>>>>,
     /// The same for object literals (typescript.js looks names up in
     /// literals of thousands of properties).
     pub object_members: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ObjectMembers<'t>>>>,
 }
 
-/// A class body's methods: (name, static) → the first such method.
-pub type ClassMethods<'t> = FxMap<(&'t str, bool), Node<'t>>;
+/// A class body's members by name, the first of each.
+#[derive(Default)]
+pub struct ClassMethods<'t> {
+    /// (name, static) → the method.
+    methods: FxMap<(&'t str, bool), Node<'t>>,
+    /// A non-static field definition → its initialiser, if any.
+    fields: FxMap<&'t str, Option<Node<'t>>>,
+}
 
 /// An object literal's members: name → the first property of that name.
 pub type ObjectMembers<'t> = FxMap<String, ObjectMember<'t>>;
@@ -1428,25 +1434,13 @@ impl<'t> Program<'t> {
     /// What an instance field is initialised with: `name = e` in the class
     /// body, else the first `this.name = e` in the class.
     fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
-        let facts = &self.files[file];
-        let text = facts.text;
-        if let Some(body) = class.field("body") {
-            let mut c = body.walk();
-            // TypeScript's `public_field_definition` names the field `name`
-            let def = body.named_children(&mut c).find(|m| {
-                matches!(
-                    m.kind_name(),
-                    "field_definition" | "public_field_definition"
-                ) && !has_token(*m, "static")
-                    && m.field("property")
-                        .or_else(|| m.field("name"))
-                        .is_some_and(|p| text_of(text, p) == name)
-            });
-            if let Some(value) = def.and_then(|d| d.field("value")) {
-                return Some(value);
-            }
+        if let Some(&Some(value)) = self.methods_of(file, class).fields.get(name) {
+            return Some(value);
         }
-        facts.this_assignments.get(&(class.id(), name)).copied()
+        self.files[file]
+            .this_assignments
+            .get(&(class.id(), name))
+            .copied()
     }
 
     /// [`Program::object_members`] of the object literal `node`.
@@ -1500,13 +1494,25 @@ impl<'t> Program<'t> {
         if let Some(body) = class.field("body") {
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
-                if m.kind_name() != "method_definition" {
-                    continue;
-                }
-                let mut c2 = m.walk();
-                let is_static = m.children(&mut c2).any(|k| k.kind_name() == "static");
-                if let Some(n) = m.field("name") {
-                    methods.entry((text_of(text, n), is_static)).or_insert(m);
+                match m.kind_name() {
+                    "method_definition" => {
+                        if let Some(n) = m.field("name") {
+                            let mut c2 = m.walk();
+                            let is_static = m.children(&mut c2).any(|k| k.kind_name() == "static");
+                            methods
+                                .methods
+                                .entry((text_of(text, n), is_static))
+                                .or_insert(m);
+                        }
+                    }
+                    // TypeScript's `public_field_definition` names the field `name`
+                    "field_definition" | "public_field_definition" if !has_token(m, "static") => {
+                        if let Some(n) = m.field("property").or_else(|| m.field("name")) {
+                            let value = m.field("value");
+                            methods.fields.entry(text_of(text, n)).or_insert(value);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -1532,7 +1538,7 @@ impl<'t> Program<'t> {
         if is_function(class.kind_name()) {
             return self.es5_member(file, class, name, statics, depth);
         }
-        if let Some(&m) = self.methods_of(file, class).get(&(name, statics)) {
+        if let Some(&m) = self.methods_of(file, class).methods.get(&(name, statics)) {
             return Value::Func { file, node: m };
         }
         if !statics {
