@@ -31,8 +31,7 @@ fn main() {
         .iter()
         .zip(&texts)
         .map(|(p, t)| {
-            let dialect =
-                flux_syntax::Dialect::from_path(p).unwrap_or(flux_syntax::Dialect::JavaScript);
+            let dialect = flux_syntax::Dialect::of_path(p);
             Arc::new(flux_syntax::parse(t, dialect))
         })
         .collect();
@@ -102,8 +101,7 @@ fn main() {
         return;
     };
     let edited: Arc<str> = Arc::from(format!("{} {}", &text[..brace], &text[brace..]));
-    let dialect =
-        flux_syntax::Dialect::from_path(&paths[0]).unwrap_or(flux_syntax::Dialect::JavaScript);
+    let dialect = flux_syntax::Dialect::of_path(&paths[0]);
     let versions = [
         (text.clone(), trees[0].clone()),
         (

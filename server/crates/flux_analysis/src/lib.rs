@@ -71,8 +71,7 @@ pub fn analyze_parsed(
             Some(_) => None,
             None => {
                 checkpoint();
-                let dialect = flux_syntax::Dialect::from_path(f.path)
-                    .unwrap_or(flux_syntax::Dialect::JavaScript);
+                let dialect = flux_syntax::Dialect::of_path(f.path);
                 Some(flux_syntax::parse(f.text, dialect))
             }
         })

@@ -44,8 +44,7 @@ pub fn tree_of(db: &dyn Db, file: SourceFile) -> Arc<Tree> {
     match file.tree(db) {
         Some(parsed) => parsed.0.clone(),
         None => {
-            let dialect = flux_syntax::Dialect::from_path(file.path(db))
-                .unwrap_or(flux_syntax::Dialect::JavaScript);
+            let dialect = flux_syntax::Dialect::of_path(file.path(db));
             Arc::new(flux_syntax::parse(file.text(db), dialect))
         }
     }

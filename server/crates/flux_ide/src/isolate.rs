@@ -841,8 +841,7 @@ pub fn verify(
     edits: &[Edit],
     targets: &[&Isolation],
 ) -> bool {
-    let dialect =
-        flux_syntax::Dialect::from_path(&before.path).unwrap_or(flux_syntax::Dialect::JavaScript);
+    let dialect = flux_syntax::Dialect::of_path(&before.path);
     let tree = flux_syntax::parse(after_text, dialect);
     if flux_syntax::syntax_errors(&tree).len() > before.syntax_errors.len() {
         return false;
@@ -951,7 +950,7 @@ fn reanalyse(db: &dyn Db, file: SourceFile, text: &str) -> FileAnalysis {
     let by_path = db.files().by_path(db);
     let path = file.path(db);
     let checkpoint = || db.unwind_if_revision_cancelled();
-    let dialect = flux_syntax::Dialect::from_path(path).unwrap_or(flux_syntax::Dialect::JavaScript);
+    let dialect = flux_syntax::Dialect::of_path(path);
     let edited = flux_analysis::CollectedFile::collect(
         path,
         Arc::from(text),

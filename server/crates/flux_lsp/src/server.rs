@@ -779,8 +779,7 @@ impl LanguageServer for Backend {
         let (published, uris) = {
             let mut st = self.lock();
             let path = from_lsp::path(&doc.uri);
-            let dialect =
-                flux_syntax::Dialect::from_path(&path).unwrap_or(flux_syntax::Dialect::JavaScript);
+            let dialect = flux_syntax::Dialect::of_path(&path);
             let document = Document::in_dialect(&doc.text, doc.version, dialect);
             st.host
                 .set_file(&path, document.text().clone(), Some(document.tree.clone()));

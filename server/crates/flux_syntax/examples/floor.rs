@@ -28,11 +28,7 @@ fn main() {
 fn parser_for(path: &str) -> Parser {
     let mut parser = Parser::new();
     parser
-        .set_language(
-            &Dialect::from_path(path)
-                .unwrap_or(Dialect::JavaScript)
-                .language(),
-        )
+        .set_language(&Dialect::of_path(path).language())
         .expect("grammar ABI matches the tree-sitter crate");
     parser
 }

@@ -42,6 +42,12 @@ impl Dialect {
         }
     }
 
+    /// The dialect a file is parsed with: [`Dialect::from_path`], JavaScript
+    /// for any other name (a file the user opened or named anyway).
+    pub fn of_path(path: &str) -> Dialect {
+        Dialect::from_path(path).unwrap_or(Dialect::JavaScript)
+    }
+
     pub fn language(self) -> tree_sitter::Language {
         match self {
             Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
@@ -114,6 +120,8 @@ mod tests {
         assert_eq!(Dialect::from_path("b.tsx"), Some(Dialect::Tsx));
         assert_eq!(Dialect::from_path("b.json"), None);
         assert_eq!(Dialect::from_path("ts"), None);
+        assert_eq!(Dialect::of_path("b.tsx"), Dialect::Tsx);
+        assert_eq!(Dialect::of_path("Jakefile"), Dialect::JavaScript);
         assert!(Dialect::is_declaration_file("src/types.d.ts"));
         assert!(Dialect::is_declaration_file("X.D.MTS"));
         assert!(!Dialect::is_declaration_file("src/d.ts"));
