@@ -183,9 +183,7 @@ fn analyze_facts<'t>(
             .enumerate()
             .map(|(i, (f, _))| (resolve::normalize(f.path), i))
             .collect(),
-        evaluated: Default::default(),
-        class_methods: Default::default(),
-        object_members: Default::default(),
+        memos: Default::default(),
     };
     let pipeline = pipeline::Pipeline::build(&program);
     let outcome = classify::classify(&program, &pipeline);

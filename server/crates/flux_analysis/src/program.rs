@@ -6,6 +6,7 @@
 //! of the run's files, an object literal, or a local module's exports.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 // keys are offsets, ids and short names: FxHash, not SipHash
 use crate::scope::FxMap as HashMap;
 
@@ -1094,22 +1095,47 @@ pub struct Program<'t> {
     pub checkpoint: &'t dyn Fn(),
     /// Normalised path → file, for module resolution.
     pub by_path: HashMap<String, FileIx>,
+    /// Lookups memoised for the run.
+    pub memos: Memos<'t>,
+}
+
+/// What evaluation memoises for one run: pure functions of the run's trees,
+/// which do not change under it. Keyed by file and node id.
+#[derive(Default)]
+pub struct Memos<'t> {
     /// What [`Program::eval`] found, by file, node and depth: the pipeline
     /// and classification evaluate the same callees and initialisers again
     /// and again (half of jQuery's evaluations were repeats).
-    pub evaluated: RefCell<FxMap<(FileIx, usize, u32), Value<'t>>>,
-    /// Each class body's methods and fields by name, the first of each,
-    /// built on the class's first lookup: a scan of the body per lookup was
-    /// a third of typescript.js's evaluation.
-    pub class_methods: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ClassMethods<'t>>>>,
+    evaluated: RefCell<FxMap<(FileIx, usize, u32), Value<'t>>>,
+    /// Each class body's methods and fields by name, built on the class's
+    /// first lookup: a scan of the body per lookup was a third of
+    /// typescript.js's evaluation.
+    class_members: RefCell<FxMap<(FileIx, usize), Rc<ClassMembers<'t>>>>,
     /// The same for object literals (typescript.js looks names up in
     /// literals of thousands of properties).
-    pub object_members: RefCell<FxMap<(FileIx, usize), std::rc::Rc<ObjectMembers<'t>>>>,
+    object_members: RefCell<FxMap<(FileIx, usize), Rc<ObjectMembers<'t>>>>,
+}
+
+/// The memoised index of `node` in `memo`, built by `build` on first need
+/// (no borrow is held while it builds).
+fn memoised<V>(
+    memo: &RefCell<FxMap<(FileIx, usize), Rc<V>>>,
+    file: FileIx,
+    node: Node<'_>,
+    build: impl FnOnce() -> V,
+) -> Rc<V> {
+    let key = (file, node.id());
+    if let Some(v) = memo.borrow().get(&key) {
+        return v.clone();
+    }
+    let v = Rc::new(build());
+    memo.borrow_mut().insert(key, v.clone());
+    v
 }
 
 /// A class body's members by name, the first of each.
 #[derive(Default)]
-pub struct ClassMethods<'t> {
+pub struct ClassMembers<'t> {
     /// (name, static) → the method.
     methods: FxMap<(&'t str, bool), Node<'t>>,
     /// A non-static field definition → its initialiser, if any.
@@ -1166,11 +1192,11 @@ impl<'t> Program<'t> {
             return Value::Unknown;
         }
         let key = (file, node.id(), depth);
-        if let Some(v) = self.evaluated.borrow().get(&key) {
+        if let Some(v) = self.memos.evaluated.borrow().get(&key) {
             return v.clone();
         }
         let v = self.eval_afresh(file, node, depth);
-        self.evaluated.borrow_mut().insert(key, v.clone());
+        self.memos.evaluated.borrow_mut().insert(key, v.clone());
         v
     }
 
@@ -1434,7 +1460,7 @@ impl<'t> Program<'t> {
     /// What an instance field is initialised with: `name = e` in the class
     /// body, else the first `this.name = e` in the class.
     fn field_value(&self, file: FileIx, class: Node<'t>, name: &str) -> Option<Node<'t>> {
-        if let Some(&Some(value)) = self.methods_of(file, class).fields.get(name) {
+        if let Some(&Some(value)) = self.class_members_of(file, class).fields.get(name) {
             return Some(value);
         }
         self.files[file]
@@ -1443,55 +1469,48 @@ impl<'t> Program<'t> {
             .copied()
     }
 
-    /// [`Program::object_members`] of the object literal `node`.
-    fn members_of(&self, file: FileIx, node: Node<'t>) -> std::rc::Rc<ObjectMembers<'t>> {
-        let key = (file, node.id());
-        if let Some(members) = self.object_members.borrow().get(&key) {
-            return members.clone();
-        }
-        let text = self.files[file].text;
-        let mut members = ObjectMembers::default();
-        let mut c = node.walk();
-        for prop in node.named_children(&mut c) {
-            let (name, member) = match prop.kind_name() {
-                "pair" => {
-                    let (Some(k), Some(v)) = (prop.field("key"), prop.field("value")) else {
-                        continue;
-                    };
-                    let name =
-                        string_value(text, k).unwrap_or_else(|| text_of(text, k).to_string());
-                    (name, ObjectMember::Pair(v))
-                }
-                "shorthand_property_identifier" => (
-                    text_of(text, prop).to_string(),
-                    ObjectMember::Shorthand(prop),
-                ),
-                "method_definition" => {
-                    let Some(k) = prop.field("name") else {
-                        continue;
-                    };
-                    (text_of(text, k).to_string(), ObjectMember::Method(prop))
-                }
-                _ => continue,
-            };
-            members.entry(name).or_insert(member);
-        }
-        let members = std::rc::Rc::new(members);
-        self.object_members
-            .borrow_mut()
-            .insert(key, members.clone());
-        members
+    /// The members of the object literal `node`, by name.
+    fn members_of(&self, file: FileIx, node: Node<'t>) -> Rc<ObjectMembers<'t>> {
+        memoised(&self.memos.object_members, file, node, || {
+            let text = self.files[file].text;
+            let mut members = ObjectMembers::default();
+            let mut c = node.walk();
+            for prop in node.named_children(&mut c) {
+                let (name, member) = match prop.kind_name() {
+                    "pair" => {
+                        let (Some(k), Some(v)) = (prop.field("key"), prop.field("value")) else {
+                            continue;
+                        };
+                        let name =
+                            string_value(text, k).unwrap_or_else(|| text_of(text, k).to_string());
+                        (name, ObjectMember::Pair(v))
+                    }
+                    "shorthand_property_identifier" => (
+                        text_of(text, prop).to_string(),
+                        ObjectMember::Shorthand(prop),
+                    ),
+                    "method_definition" => {
+                        let Some(k) = prop.field("name") else {
+                            continue;
+                        };
+                        (text_of(text, k).to_string(), ObjectMember::Method(prop))
+                    }
+                    _ => continue,
+                };
+                members.entry(name).or_insert(member);
+            }
+            members
+        })
     }
 
-    /// [`Program::class_methods`] of `class`.
-    fn methods_of(&self, file: FileIx, class: Node<'t>) -> std::rc::Rc<ClassMethods<'t>> {
-        let key = (file, class.id());
-        if let Some(methods) = self.class_methods.borrow().get(&key) {
-            return methods.clone();
-        }
-        let text = self.files[file].text;
-        let mut methods = ClassMethods::default();
-        if let Some(body) = class.field("body") {
+    /// The methods and fields of the class `class`, by name.
+    fn class_members_of(&self, file: FileIx, class: Node<'t>) -> Rc<ClassMembers<'t>> {
+        memoised(&self.memos.class_members, file, class, || {
+            let text = self.files[file].text;
+            let mut members = ClassMembers::default();
+            let Some(body) = class.field("body") else {
+                return members;
+            };
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
                 match m.kind_name() {
@@ -1499,7 +1518,7 @@ impl<'t> Program<'t> {
                         if let Some(n) = m.field("name") {
                             let mut c2 = m.walk();
                             let is_static = m.children(&mut c2).any(|k| k.kind_name() == "static");
-                            methods
+                            members
                                 .methods
                                 .entry((text_of(text, n), is_static))
                                 .or_insert(m);
@@ -1509,16 +1528,14 @@ impl<'t> Program<'t> {
                     "field_definition" | "public_field_definition" if !has_token(m, "static") => {
                         if let Some(n) = m.field("property").or_else(|| m.field("name")) {
                             let value = m.field("value");
-                            methods.fields.entry(text_of(text, n)).or_insert(value);
+                            members.fields.entry(text_of(text, n)).or_insert(value);
                         }
                     }
                     _ => {}
                 }
             }
-        }
-        let methods = std::rc::Rc::new(methods);
-        self.class_methods.borrow_mut().insert(key, methods.clone());
-        methods
+            members
+        })
     }
 
     /// A method of a class (static or not), looked up through `extends`.
@@ -1538,7 +1555,11 @@ impl<'t> Program<'t> {
         if is_function(class.kind_name()) {
             return self.es5_member(file, class, name, statics, depth);
         }
-        if let Some(&m) = self.methods_of(file, class).methods.get(&(name, statics)) {
+        if let Some(&m) = self
+            .class_members_of(file, class)
+            .methods
+            .get(&(name, statics))
+        {
             return Value::Func { file, node: m };
         }
         if !statics {
