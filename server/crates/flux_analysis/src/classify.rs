@@ -1311,13 +1311,10 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
             }
         }
         let target = match (&this_field, root.kind_name()) {
-            (Some(field), _) => index.field(subjects, s.file, field, |t| {
-                // the field of the class around the alias
-                let class = facts.class_of_this(init).map(|(c, _)| c.byte_range());
-                class.is_some_and(|c| {
-                    c.contains(&t.decl.start) || t.uses.iter().any(|u| c.contains(&u.range.start))
-                })
-            }),
+            // the field of the class around the alias
+            (Some(field), _) => facts
+                .class_of_this(init)
+                .and_then(|(c, _)| index.field_in(subjects, s.file, field, &c.byte_range())),
             (None, "identifier") => {
                 let rb = facts
                     .reference_at(root.start_byte())
@@ -1335,7 +1332,8 @@ fn add_alias_mutations(program: &Program<'_>, subjects: &mut [Subject]) {
     apply_uses(subjects, extra);
     // parameter and element aliases compose (a parameter of a helper that
     // mutates an element of a field): propagate to a fixed point, bounded
-    let mut aliases = Aliases::new(program, subjects);
+    // (adding uses leaves the index of subjects as it is)
+    let mut aliases = Aliases::new(program, index, subjects.len());
     for _ in 0..4 {
         let extra = aliases.round(program, subjects);
         if !apply_uses(subjects, extra) {
@@ -1372,19 +1370,24 @@ impl SubjectIndex {
         index
     }
 
-    /// The first field subject `name` of `file` that `pick` accepts.
-    fn field(
+    /// The first field subject `name` of `file` declared or used within the
+    /// class spanning `class`.
+    fn field_in(
         &self,
         subjects: &[Subject],
         file: FileIx,
         name: &str,
-        pick: impl Fn(&Subject) -> bool,
+        class: &std::ops::Range<usize>,
     ) -> Option<usize> {
         self.fields
             .get(&(file, name.to_string()))?
             .iter()
             .copied()
-            .find(|&i| pick(&subjects[i]))
+            .find(|&i| {
+                let t = &subjects[i];
+                class.contains(&t.decl.start)
+                    || t.uses.iter().any(|u| class.contains(&u.range.start))
+            })
     }
 }
 
@@ -1441,7 +1444,7 @@ enum AliasSite {
 }
 
 impl Aliases {
-    fn new(program: &Program<'_>, subjects: &[Subject]) -> Aliases {
+    fn new(program: &Program<'_>, index: SubjectIndex, subjects: usize) -> Aliases {
         let refs_of = program
             .files
             .iter()
@@ -1456,9 +1459,9 @@ impl Aliases {
             })
             .collect();
         Aliases {
-            index: SubjectIndex::new(subjects),
+            index,
             refs_of,
-            sites: subjects.iter().map(|_| None).collect(),
+            sites: (0..subjects).map(|_| None).collect(),
         }
     }
 
@@ -1478,10 +1481,7 @@ impl Aliases {
                 let target = match site {
                     AliasSite::Subject(t) => Some(*t),
                     AliasSite::Field { file, name, class } => {
-                        self.index.field(subjects, *file, name, |t| {
-                            class.contains(&t.decl.start)
-                                || t.uses.iter().any(|u| class.contains(&u.range.start))
-                        })
+                        self.index.field_in(subjects, *file, name, class)
                     }
                 };
                 if let Some(target) = target {
