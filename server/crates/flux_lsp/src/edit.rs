@@ -140,7 +140,7 @@ fn parser(dialect: Dialect) -> Parser {
 /// Parses `text`, reusing `old` when given. One contiguous buffer, not the
 /// rope's chunks: tree-sitter asks its input for every position it lexes or
 /// reuses a node at, and a chunk lookup per request made jQuery's
-/// incremental reparse three times slower.
+/// incremental reparse 1.0–1.25 ms instead of 0.8.
 pub fn parse_text(text: &str, old: Option<&Tree>, dialect: Dialect) -> Tree {
     parser(dialect)
         .parse(text, old)
@@ -257,12 +257,9 @@ impl Document {
         }
         let stale = std::mem::replace(&mut self.stale, Stale::No);
         let text: Arc<str> = Arc::from(self.rope.to_string());
-        if let Some((good_text, _)) = &self.good {
-            if **good_text == *text {
-                let (good_text, good_tree) = self.good.take().expect("checked");
-                (self.text, self.tree) = (good_text, good_tree);
-                return;
-            }
+        if let Some(good) = self.good.take_if(|(good_text, _)| **good_text == *text) {
+            (self.text, self.tree) = good;
+            return;
         }
         self.text = text;
         let text = &*self.text;
